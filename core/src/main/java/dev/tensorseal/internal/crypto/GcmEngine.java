@@ -1,0 +1,32 @@
+package dev.tensorseal.internal.crypto;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An AES-GCM implementation ({@code jce}, {@code bc}; {@code gpu} lives elsewhere). A factory of
+ * keyed, single-thread instances that take caller-chosen nonces: internal, hence
+ * {@link InsecureNonceAesGcm}. Every engine gives byte-identical output for identical input.
+ */
+public interface GcmEngine {
+    /** {@code jce} or {@code bc}. */
+    String name();
+
+    /** Whether this engine can produce and check tags of {@code tagSizeBytes}. */
+    boolean supportsTagSize(int tagSizeBytes);
+
+    /** Whether this engine accepts IVs of {@code ivSizeBytes}. */
+    boolean supportsIvSize(int ivSizeBytes);
+
+    /**
+     * A keyed instance. {@code key} is 16, 24 or 32 bytes; it is read once (JCE and Bouncy Castle
+     * keep their key schedule on the heap for the instance's life: close it soon).
+     *
+     * @throws dev.tensorseal.UnsupportedParameterException for a key or tag size this engine rejects
+     */
+    InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes);
+
+    /** Looks an engine up by name: {@code jce} or {@code bc}. */
+    static GcmEngine named(String name) {
+        return Engines.named(name);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tensorseal.internal.crypto;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * AES-GCM under one key with a caller-chosen nonce. The caller guarantees a nonce is never reused
+ * under the key; the store does so by construction. Not thread-safe: one instance per thread.
+ *
+ * <p>Contract for {@code open}: the tag is verified before any plaintext is released; on failure
+ * the output region is zeroed (never the input) and {@link dev.tensorseal.IntegrityException} is
+ * thrown.
+ */
+public interface InsecureNonceAesGcm extends AutoCloseable {
+    int tagSizeBytes();
+
+    /** Seals {@code plaintext} into {@code out} = ciphertext || tag ({@code plaintext.byteSize() + tagSizeBytes()} bytes). */
+    void seal(byte[] iv, byte[] aad, MemorySegment plaintext, MemorySegment out);
+
+    /** Opens {@code in} = ciphertext || tag into {@code out} ({@code in.byteSize() - tagSizeBytes()} bytes). */
+    void open(byte[] iv, byte[] aad, MemorySegment in, MemorySegment out);
+
+    default byte[] seal(byte[] iv, byte[] aad, byte[] plaintext) {
+        byte[] out = new byte[plaintext.length + tagSizeBytes()];
+        seal(iv, aad, MemorySegment.ofArray(plaintext), MemorySegment.ofArray(out));
+        return out;
+    }
+
+    default byte[] open(byte[] iv, byte[] aad, byte[] ciphertextAndTag) {
+        if (ciphertextAndTag.length < tagSizeBytes()) {
+            throw new dev.tensorseal.IntegrityException("ciphertext shorter than the " + tagSizeBytes() + "-byte tag");
+        }
+        byte[] out = new byte[ciphertextAndTag.length - tagSizeBytes()];
+        open(iv, aad, MemorySegment.ofArray(ciphertextAndTag), MemorySegment.ofArray(out));
+        return out;
+    }
+
+    /** Drops the key schedule as far as the engine allows. */
+    @Override
+    void close();
+}

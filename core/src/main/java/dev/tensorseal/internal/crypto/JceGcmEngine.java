@@ -1,0 +1,154 @@
+package dev.tensorseal.internal.crypto;
+
+import dev.tensorseal.IntegrityException;
+import dev.tensorseal.UnsupportedParameterException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/** The JDK's AES/GCM/NoPadding (HotSpot intrinsics). Tags of 12 to 16 bytes, any non-empty IV. */
+final class JceGcmEngine implements GcmEngine {
+    static final JceGcmEngine INSTANCE = new JceGcmEngine();
+
+    @Override
+    public String name() {
+        return "jce";
+    }
+
+    @Override
+    public boolean supportsTagSize(int tagSizeBytes) {
+        return tagSizeBytes >= 12 && tagSizeBytes <= 16;
+    }
+
+    @Override
+    public boolean supportsIvSize(int ivSizeBytes) {
+        return ivSizeBytes >= 1;
+    }
+
+    @Override
+    public InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes) {
+        AesParams.checkKeySize(key.size());
+        if (!supportsTagSize(tagSizeBytes)) {
+            throw new UnsupportedParameterException("jce supports GCM tags of 12 to 16 bytes, got " + tagSizeBytes);
+        }
+        return new Instance(key, tagSizeBytes);
+    }
+
+    private static final class Instance implements InsecureNonceAesGcm {
+        private final int tagSizeBytes;
+        private final Cipher cipher;
+        private SecretKeySpec keySpec;
+        private byte[] stageIn = new byte[0];
+        private byte[] stageOut = new byte[0];
+
+        Instance(SecretBytes key, int tagSizeBytes) {
+            this.tagSizeBytes = tagSizeBytes;
+            byte[] raw = key.insecureCopy();
+            try {
+                // SecretKeySpec clones raw; that clone lives on the heap until close() (SECURITY.md).
+                this.keySpec = new SecretKeySpec(raw, "AES");
+                this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK lacks AES/GCM/NoPadding", e);
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+
+        @Override
+        public int tagSizeBytes() {
+            return tagSizeBytes;
+        }
+
+        @Override
+        public void seal(byte[] iv, byte[] aad, MemorySegment plaintext, MemorySegment out) {
+            int n = Math.toIntExact(plaintext.byteSize());
+            AesParams.checkIv(iv);
+            if (out.byteSize() != (long) n + tagSizeBytes) {
+                throw new IllegalArgumentException("output must be " + ((long) n + tagSizeBytes) + " bytes, got " + out.byteSize());
+            }
+            try {
+                cipher.init(Cipher.ENCRYPT_MODE, keySpec, new GCMParameterSpec(tagSizeBytes * 8, iv));
+                if (aad.length > 0) {
+                    cipher.updateAAD(aad);
+                }
+                if (plaintext.isNative() || out.isNative()) {
+                    byte[] in = stage(n, true);
+                    byte[] o = stage(n + tagSizeBytes, false);
+                    MemorySegment.copy(plaintext, ValueLayout.JAVA_BYTE, 0, in, 0, n);
+                    try {
+                        cipher.doFinal(in, 0, n, o, 0);
+                        MemorySegment.copy(o, 0, out, ValueLayout.JAVA_BYTE, 0, n + tagSizeBytes);
+                    } finally {
+                        Arrays.fill(in, 0, n, (byte) 0);
+                        Arrays.fill(o, 0, n + tagSizeBytes, (byte) 0);
+                    }
+                } else {
+                    cipher.doFinal(plaintext.asByteBuffer(), out.asByteBuffer());
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-GCM seal failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void open(byte[] iv, byte[] aad, MemorySegment in, MemorySegment out) {
+            int n = Math.toIntExact(in.byteSize());
+            AesParams.checkIv(iv);
+            if (n < tagSizeBytes) {
+                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
+            }
+            int pt = n - tagSizeBytes;
+            if (out.byteSize() != pt) {
+                throw new IllegalArgumentException("output must be " + pt + " bytes, got " + out.byteSize());
+            }
+            byte[] ci = stage(n, true);
+            byte[] o = stage(Math.max(pt, 1), false);
+            try {
+                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, ci, 0, n);
+                cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(tagSizeBytes * 8, iv));
+                if (aad.length > 0) {
+                    cipher.updateAAD(aad);
+                }
+                cipher.doFinal(ci, 0, n, o, 0);
+                MemorySegment.copy(o, 0, out, ValueLayout.JAVA_BYTE, 0, pt);
+            } catch (AEADBadTagException e) {
+                out.fill((byte) 0);
+                throw new IntegrityException("AES-GCM tag mismatch");
+            } catch (GeneralSecurityException e) {
+                out.fill((byte) 0);
+                throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(ci, 0, n, (byte) 0);
+                Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
+            }
+        }
+
+        private byte[] stage(int size, boolean input) {
+            if (input) {
+                if (stageIn.length < size) {
+                    stageIn = new byte[size];
+                }
+                return stageIn;
+            }
+            if (stageOut.length < size) {
+                stageOut = new byte[size];
+            }
+            return stageOut;
+        }
+
+        @Override
+        public void close() {
+            Arrays.fill(stageIn, (byte) 0);
+            Arrays.fill(stageOut, (byte) 0);
+            stageIn = new byte[0];
+            stageOut = new byte[0];
+            keySpec = null; // SecretKeySpec.destroy() is not implemented by the JDK; drop the reference.
+        }
+    }
+}

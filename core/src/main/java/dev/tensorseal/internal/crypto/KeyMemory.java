@@ -1,0 +1,39 @@
+package dev.tensorseal.internal.crypto;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Where key material is allocated. By default, plain off-heap memory zeroed on close; when the
+ * native bridge's hardened memory is installed ({@link #install}), keys go to locked, don't-dump
+ * pages (memfd_secret where the kernel allows it).
+ */
+public final class KeyMemory {
+    /** A hardened allocator for small secrets. */
+    public interface Allocator {
+        /** A zero-filled segment of {@code size} bytes, or null if none can be had. */
+        MemorySegment allocate(int size);
+
+        /** Zeroes (again) and releases a segment this allocator returned. */
+        void release(MemorySegment segment);
+    }
+
+    private static volatile Allocator allocator;
+
+    private KeyMemory() {}
+
+    public static void install(Allocator a) {
+        allocator = a;
+    }
+
+    static MemorySegment allocate(int size) {
+        Allocator a = allocator;
+        return a == null ? null : a.allocate(size);
+    }
+
+    static void release(MemorySegment segment) {
+        Allocator a = allocator;
+        if (a != null) {
+            a.release(segment);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/** tensorseal: sealed off-heap tensors. */
+module dev.tensorseal.core {
+    requires dev.tensorseal.nativebridge;
+    requires org.bouncycastle.provider;
+    exports dev.tensorseal;
+}

@@ -1,0 +1,2 @@
+/** Hardened native memory and GPU access for tensorseal. */
+package dev.tensorseal.nativebridge;

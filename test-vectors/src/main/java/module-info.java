@@ -1,0 +1,4 @@
+/** Published test vectors and their typed loaders. */
+module dev.tensorseal.vectors {
+    exports dev.tensorseal.vectors;
+}
