@@ -2,5 +2,6 @@
 module dev.tensorseal.core {
     requires dev.tensorseal.nativebridge;
     requires org.bouncycastle.provider;
+    requires tools.jackson.core;
     exports dev.tensorseal;
 }
