@@ -2,4 +2,6 @@
 module dev.tensorseal.nativebridge {
     requires com.sun.jna;
     exports dev.tensorseal.nativebridge;
+    // JNA builds a proxy for the library interface and reads its methods reflectively.
+    opens dev.tensorseal.nativebridge.internal.jna to com.sun.jna;
 }
