@@ -17,7 +17,9 @@ public final class KeyMemory {
         void release(MemorySegment segment);
     }
 
-    private static volatile Allocator allocator;
+    // Installed at start-up when the native bridge is available (no native access: null, plain memory).
+    private static volatile Allocator allocator =
+            dev.tensorseal.internal.memory.HardenedKeyMemory.systemAllocatorOrNull();
 
     private KeyMemory() {}
 
