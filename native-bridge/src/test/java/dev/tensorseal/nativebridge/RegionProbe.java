@@ -20,6 +20,11 @@ public final class RegionProbe {
             case "overflow" -> overflow(memory);
             case "memlock" -> memlock(memory);
             case "status" -> System.out.println("STATUS " + memory.status());
+            case "harden" -> {
+                System.out.println("HARDENED " + memory.hardenProcess());
+                java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits")).stream()
+                        .filter(l -> l.startsWith("Max core file size")).forEach(System.out::println);
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

@@ -159,6 +159,15 @@ abstract class SecureMemoryContract {
     }
 
     @Test
+    void optInHardeningDisablesDumpsAndCoreFiles() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.javaCommand(List.of("--enable-native-access=ALL-UNNAMED"),
+                RegionProbe.class, "harden", binding()));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("HARDENED [prctl(PR_SET_DUMPABLE, 0), setrlimit(RLIMIT_CORE, 0, 0)]"), r.output());
+        assertTrue(Pattern.compile("Max core file size\\s+0\\s+0\\s+bytes").matcher(r.output()).find(), r.output());
+    }
+
+    @Test
     void statusReportsTheKernelsMemlockLimits() throws Exception {
         MemoryStatus st = memory().status();
         String limits = Files.readAllLines(Path.of("/proc/self/limits")).stream()
