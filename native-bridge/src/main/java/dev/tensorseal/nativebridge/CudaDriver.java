@@ -92,6 +92,9 @@ final class CudaDriver {
     // CUresult cuStreamDestroy_v2(CUstream hStream);
     private static final MethodHandle cuStreamDestroy_v2 =
             LIB.downcall("cuStreamDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuStreamWaitEvent(CUstream hStream, CUevent hEvent, unsigned int Flags);
+    private static final MethodHandle cuStreamWaitEvent =
+            LIB.downcall("cuStreamWaitEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     // CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags);
     private static final MethodHandle cuEventCreate =
             LIB.downcall("cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -295,6 +298,15 @@ final class CudaDriver {
 
     static void streamDestroy(MemorySegment stream) {
         check("cuStreamDestroy_v2", callAddress(LIB.require(cuStreamDestroy_v2, "cuStreamDestroy_v2"), stream));
+    }
+
+    static void streamWaitEvent(MemorySegment stream, MemorySegment event) {
+        try {
+            check("cuStreamWaitEvent",
+                    (int) LIB.require(cuStreamWaitEvent, "cuStreamWaitEvent").invokeExact(stream, event, 0));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     static MemorySegment eventCreate(int flags) {

@@ -183,20 +183,27 @@ public final class GpuAesGcm implements AutoCloseable {
         if (descriptors.byteSize() < count * ChunkBatch.DESCRIPTOR.byteSize() || status.byteSize() < 4L * count) {
             throw new IllegalArgumentException("descriptor or status buffer too small for " + count + " chunks");
         }
+        launchRaw(seal, keys.address(), keyCount, descriptors.address(), count, in.address(), aad.address(),
+                out.address(), status.address(), stream);
+    }
+
+    /** The launch itself, on raw device addresses and any stream of this context (pipelines, checks). */
+    void launchRaw(boolean seal, long keys, int keyCount, long descriptors, int count, long in, long aad, long out,
+                   long status, MemorySegment onStream) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment[] values = {
-                a.allocateFrom(JAVA_LONG, keys.address()), a.allocateFrom(JAVA_INT, keyCount),
-                a.allocateFrom(JAVA_LONG, descriptors.address()), a.allocateFrom(JAVA_INT, count),
-                a.allocateFrom(JAVA_LONG, in.address()), a.allocateFrom(JAVA_LONG, aad.address()),
-                a.allocateFrom(JAVA_LONG, out.address()), a.allocateFrom(JAVA_LONG, status.address())
+                a.allocateFrom(JAVA_LONG, keys), a.allocateFrom(JAVA_INT, keyCount),
+                a.allocateFrom(JAVA_LONG, descriptors), a.allocateFrom(JAVA_INT, count),
+                a.allocateFrom(JAVA_LONG, in), a.allocateFrom(JAVA_LONG, aad),
+                a.allocateFrom(JAVA_LONG, out), a.allocateFrom(JAVA_LONG, status)
             };
             MemorySegment params = a.allocate(ADDRESS, values.length);
             for (int i = 0; i < values.length; i++) {
                 params.setAtIndex(ADDRESS, i, values[i]);
             }
             int grid = Math.min(count, 1 << 20); // the kernel strides over the rest
-            CudaDriver.launchKernel(seal ? sealFunction : openFunction, Math.max(grid, 1), GcmHost.THREADS, 0, stream,
-                    params);
+            CudaDriver.launchKernel(seal ? sealFunction : openFunction, Math.max(grid, 1), GcmHost.THREADS, 0,
+                    onStream, params);
         }
     }
 
