@@ -18,6 +18,7 @@ import java.util.Optional;
  * Every non-zero {@code CUresult} becomes a {@link NativeException} naming the function, with
  * {@code cuGetErrorName}/{@code cuGetErrorString} text.
  */
+@SuppressWarnings("restricted") // binding class: linking and reinterpreting native pointers is its job
 final class CudaDriver {
     static final String SONAME = "libcuda.so.1";
     static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;

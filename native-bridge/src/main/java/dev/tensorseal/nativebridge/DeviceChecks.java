@@ -216,7 +216,6 @@ final class DeviceChecks {
                 out.printf("| plain H2D (pinned, cuMemHostAlloc) | %.1f |%n", gbps(GIB, h2d));
                 out.printf("| sealed upload: H2D + decrypt, %d slices pipelined | %.1f (%.2f of plain H2D) |%n", slices,
                         gbps(GIB, pipelined), h2d / pipelined);
-                outBuf.close(); // zeroed before free, as everywhere
             }
         }
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * Opening never throws, so binding classes can keep their handles in static finals without a
  * failed class initialisation when the library (or native access) is missing.
  */
+@SuppressWarnings("restricted") // binding class: linking and reinterpreting native pointers is its job
 final class NativeLibrary {
     private static final Linker LINKER = Linker.nativeLinker();
 

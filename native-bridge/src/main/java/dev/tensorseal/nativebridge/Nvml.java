@@ -21,6 +21,7 @@ import java.util.Optional;
  * Layouts are exactly those of shared/reference/nvidia-cc.md (sizes checked by a test). Every
  * non-zero {@code nvmlReturn_t} becomes a {@link NativeException} with {@code nvmlErrorString}.
  */
+@SuppressWarnings("restricted") // binding class: linking and reinterpreting native pointers is its job
 final class Nvml {
     static final String SONAME = "libnvidia-ml.so.1";
     static final int NVML_ERROR_NOT_SUPPORTED = 3;
