@@ -1,0 +1,454 @@
+package dev.tensorseal.nativebridge;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+/**
+ * CUDA driver API ({@code libcuda.so.1}, cuda.h 13.0), versioned symbols as the header maps them.
+ * Handles ({@code CUcontext}, {@code CUstream}, ...) are addresses; {@code CUdeviceptr} is a long.
+ * Every non-zero {@code CUresult} becomes a {@link NativeException} naming the function, with
+ * {@code cuGetErrorName}/{@code cuGetErrorString} text.
+ */
+@SuppressWarnings("restricted") // binding class: linking and reinterpreting native pointers is its job
+final class CudaDriver {
+    static final String SONAME = "libcuda.so.1";
+    static final int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
+    static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
+    static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+    static final int CU_STREAM_NON_BLOCKING = 0x1;
+    static final int CU_EVENT_DEFAULT = 0x0;
+    static final int CUDA_ERROR_NOT_SUPPORTED = 801;
+    static final int CUDA_ERROR_SYSTEM_NOT_READY = 802;
+
+    private static final NativeLibrary LIB = NativeLibrary.open(SONAME);
+
+    // CUresult cuInit(unsigned int Flags);
+    private static final MethodHandle cuInit = LIB.downcall("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // CUresult cuDriverGetVersion(int *driverVersion);
+    private static final MethodHandle cuDriverGetVersion =
+            LIB.downcall("cuDriverGetVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuDeviceGetCount(int *count);
+    private static final MethodHandle cuDeviceGetCount =
+            LIB.downcall("cuDeviceGetCount", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuDeviceGet(CUdevice *device, int ordinal);
+    private static final MethodHandle cuDeviceGet =
+            LIB.downcall("cuDeviceGet", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // CUresult cuDeviceGetName(char *name, int len, CUdevice dev);
+    private static final MethodHandle cuDeviceGetName =
+            LIB.downcall("cuDeviceGetName", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // CUresult cuDeviceGetAttribute(int *pi, CUdevice_attribute attrib, CUdevice dev);
+    private static final MethodHandle cuDeviceGetAttribute =
+            LIB.downcall("cuDeviceGetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev);
+    private static final MethodHandle cuDeviceTotalMem_v2 =
+            LIB.downcall("cuDeviceTotalMem_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev);
+    private static final MethodHandle cuDevicePrimaryCtxRetain =
+            LIB.downcall("cuDevicePrimaryCtxRetain", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev);
+    private static final MethodHandle cuDevicePrimaryCtxRelease_v2 =
+            LIB.downcall("cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // CUresult cuCtxSetCurrent(CUcontext ctx);
+    private static final MethodHandle cuCtxSetCurrent =
+            LIB.downcall("cuCtxSetCurrent", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuCtxSynchronize(void);
+    private static final MethodHandle cuCtxSynchronize = LIB.downcall("cuCtxSynchronize", FunctionDescriptor.of(JAVA_INT));
+    // CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize);
+    private static final MethodHandle cuMemAlloc_v2 =
+            LIB.downcall("cuMemAlloc_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    // CUresult cuMemFree_v2(CUdeviceptr dptr);
+    private static final MethodHandle cuMemFree_v2 = LIB.downcall("cuMemFree_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    // CUresult cuMemsetD8_v2(CUdeviceptr dstDevice, unsigned char uc, size_t N);
+    private static final MethodHandle cuMemsetD8_v2 =
+            LIB.downcall("cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG));
+    // CUresult cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags);
+    private static final MethodHandle cuMemHostAlloc =
+            LIB.downcall("cuMemHostAlloc", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // CUresult cuMemFreeHost(void *p);
+    private static final MethodHandle cuMemFreeHost = LIB.downcall("cuMemFreeHost", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount, CUstream hStream);
+    private static final MethodHandle cuMemcpyHtoDAsync_v2 = LIB.downcall(
+            "cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
+    // CUresult cuMemcpyDtoHAsync_v2(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount, CUstream hStream);
+    private static final MethodHandle cuMemcpyDtoHAsync_v2 = LIB.downcall(
+            "cuMemcpyDtoHAsync_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+    // CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dstDevice, CUdeviceptr srcDevice, size_t ByteCount, CUstream hStream);
+    private static final MethodHandle cuMemcpyDtoDAsync_v2 = LIB.downcall(
+            "cuMemcpyDtoDAsync_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+    // CUresult cuStreamCreate(CUstream *phStream, unsigned int Flags);
+    private static final MethodHandle cuStreamCreate =
+            LIB.downcall("cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // CUresult cuStreamSynchronize(CUstream hStream);
+    private static final MethodHandle cuStreamSynchronize =
+            LIB.downcall("cuStreamSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuStreamDestroy_v2(CUstream hStream);
+    private static final MethodHandle cuStreamDestroy_v2 =
+            LIB.downcall("cuStreamDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuStreamWaitEvent(CUstream hStream, CUevent hEvent, unsigned int Flags);
+    private static final MethodHandle cuStreamWaitEvent =
+            LIB.downcall("cuStreamWaitEvent", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    // CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags);
+    private static final MethodHandle cuEventCreate =
+            LIB.downcall("cuEventCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    // CUresult cuEventRecord(CUevent hEvent, CUstream hStream);
+    private static final MethodHandle cuEventRecord =
+            LIB.downcall("cuEventRecord", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    // CUresult cuEventSynchronize(CUevent hEvent);
+    private static final MethodHandle cuEventSynchronize =
+            LIB.downcall("cuEventSynchronize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuEventElapsedTime(float *pMilliseconds, CUevent hStart, CUevent hEnd);
+    private static final MethodHandle cuEventElapsedTime =
+            LIB.downcall("cuEventElapsedTime", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    // CUresult cuEventDestroy_v2(CUevent hEvent);
+    private static final MethodHandle cuEventDestroy_v2 =
+            LIB.downcall("cuEventDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuModuleLoadData(CUmodule *module, const void *image);
+    private static final MethodHandle cuModuleLoadData =
+            LIB.downcall("cuModuleLoadData", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    // CUresult cuModuleUnload(CUmodule hmod);
+    private static final MethodHandle cuModuleUnload = LIB.downcall("cuModuleUnload", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // CUresult cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *name);
+    private static final MethodHandle cuModuleGetFunction =
+            LIB.downcall("cuModuleGetFunction", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    // CUresult cuLaunchKernel(CUfunction f, unsigned gridDimX, gridDimY, gridDimZ, unsigned blockDimX, blockDimY,
+    //                         blockDimZ, unsigned sharedMemBytes, CUstream hStream, void **kernelParams, void **extra);
+    private static final MethodHandle cuLaunchKernel = LIB.downcall("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT,
+            ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    // CUresult cuGetErrorName(CUresult error, const char **pStr);
+    private static final MethodHandle cuGetErrorName =
+            LIB.downcall("cuGetErrorName", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    // CUresult cuGetErrorString(CUresult error, const char **pStr);
+    private static final MethodHandle cuGetErrorString =
+            LIB.downcall("cuGetErrorString", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+
+    private CudaDriver() {}
+
+    /** Why the driver library cannot be used; empty when it loaded. */
+    static Optional<String> unavailableReason() {
+        return LIB.unavailableReason();
+    }
+
+    static void cuInit() {
+        check("cuInit", call(LIB.require(cuInit, "cuInit"), 0));
+    }
+
+    static int driverVersion() {
+        return intOut("cuDriverGetVersion", cuDriverGetVersion);
+    }
+
+    static int deviceCount() {
+        return intOut("cuDeviceGetCount", cuDeviceGetCount);
+    }
+
+    static int device(int ordinal) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(JAVA_INT);
+            check("cuDeviceGet", (int) LIB.require(cuDeviceGet, "cuDeviceGet").invokeExact(out, ordinal));
+            return out.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static String deviceName(int device) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment name = a.allocate(256);
+            check("cuDeviceGetName",
+                    (int) LIB.require(cuDeviceGetName, "cuDeviceGetName").invokeExact(name, 256, device));
+            return name.getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int attribute(int attribute, int device) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(JAVA_INT);
+            check("cuDeviceGetAttribute", (int) LIB.require(cuDeviceGetAttribute, "cuDeviceGetAttribute")
+                    .invokeExact(out, attribute, device));
+            return out.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long totalMemoryBytes(int device) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(JAVA_LONG);
+            check("cuDeviceTotalMem_v2",
+                    (int) LIB.require(cuDeviceTotalMem_v2, "cuDeviceTotalMem_v2").invokeExact(out, device));
+            return out.get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static MemorySegment primaryContextRetain(int device) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check("cuDevicePrimaryCtxRetain",
+                    (int) LIB.require(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain").invokeExact(out, device));
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void primaryContextRelease(int device) {
+        check("cuDevicePrimaryCtxRelease_v2", call(
+                LIB.require(cuDevicePrimaryCtxRelease_v2, "cuDevicePrimaryCtxRelease_v2"), device));
+    }
+
+    static void contextSetCurrent(MemorySegment context) {
+        check("cuCtxSetCurrent", callAddress(LIB.require(cuCtxSetCurrent, "cuCtxSetCurrent"), context));
+    }
+
+    static void contextSynchronize() {
+        try {
+            check("cuCtxSynchronize", (int) LIB.require(cuCtxSynchronize, "cuCtxSynchronize").invokeExact());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long memAlloc(long bytes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(JAVA_LONG);
+            check("cuMemAlloc_v2", (int) LIB.require(cuMemAlloc_v2, "cuMemAlloc_v2").invokeExact(out, bytes));
+            return out.get(JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void memFree(long devicePointer) {
+        try {
+            check("cuMemFree_v2", (int) LIB.require(cuMemFree_v2, "cuMemFree_v2").invokeExact(devicePointer));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void memsetD8(long devicePointer, byte value, long bytes) {
+        try {
+            check("cuMemsetD8_v2",
+                    (int) LIB.require(cuMemsetD8_v2, "cuMemsetD8_v2").invokeExact(devicePointer, value, bytes));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Page-locked host memory the driver can DMA from; in CC mode the driver bounces it encrypted. */
+    static MemorySegment memHostAlloc(long bytes, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check("cuMemHostAlloc", (int) LIB.require(cuMemHostAlloc, "cuMemHostAlloc").invokeExact(out, bytes, flags));
+            return out.get(ADDRESS, 0).reinterpret(bytes);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void memFreeHost(MemorySegment host) {
+        check("cuMemFreeHost", callAddress(LIB.require(cuMemFreeHost, "cuMemFreeHost"), host));
+    }
+
+    static void memcpyHtoDAsync(long dst, MemorySegment src, long bytes, MemorySegment stream) {
+        try {
+            check("cuMemcpyHtoDAsync_v2", (int) LIB.require(cuMemcpyHtoDAsync_v2, "cuMemcpyHtoDAsync_v2")
+                    .invokeExact(dst, src, bytes, stream));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void memcpyDtoHAsync(MemorySegment dst, long src, long bytes, MemorySegment stream) {
+        try {
+            check("cuMemcpyDtoHAsync_v2", (int) LIB.require(cuMemcpyDtoHAsync_v2, "cuMemcpyDtoHAsync_v2")
+                    .invokeExact(dst, src, bytes, stream));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void memcpyDtoDAsync(long dst, long src, long bytes, MemorySegment stream) {
+        try {
+            check("cuMemcpyDtoDAsync_v2", (int) LIB.require(cuMemcpyDtoDAsync_v2, "cuMemcpyDtoDAsync_v2")
+                    .invokeExact(dst, src, bytes, stream));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static MemorySegment streamCreate(int flags) {
+        return handleOut("cuStreamCreate", cuStreamCreate, flags);
+    }
+
+    static void streamSynchronize(MemorySegment stream) {
+        check("cuStreamSynchronize", callAddress(LIB.require(cuStreamSynchronize, "cuStreamSynchronize"), stream));
+    }
+
+    static void streamDestroy(MemorySegment stream) {
+        check("cuStreamDestroy_v2", callAddress(LIB.require(cuStreamDestroy_v2, "cuStreamDestroy_v2"), stream));
+    }
+
+    static void streamWaitEvent(MemorySegment stream, MemorySegment event) {
+        try {
+            check("cuStreamWaitEvent",
+                    (int) LIB.require(cuStreamWaitEvent, "cuStreamWaitEvent").invokeExact(stream, event, 0));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static MemorySegment eventCreate(int flags) {
+        return handleOut("cuEventCreate", cuEventCreate, flags);
+    }
+
+    static void eventRecord(MemorySegment event, MemorySegment stream) {
+        try {
+            check("cuEventRecord", (int) LIB.require(cuEventRecord, "cuEventRecord").invokeExact(event, stream));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void eventSynchronize(MemorySegment event) {
+        check("cuEventSynchronize", callAddress(LIB.require(cuEventSynchronize, "cuEventSynchronize"), event));
+    }
+
+    static float eventElapsedMillis(MemorySegment start, MemorySegment end) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(JAVA_FLOAT);
+            check("cuEventElapsedTime",
+                    (int) LIB.require(cuEventElapsedTime, "cuEventElapsedTime").invokeExact(out, start, end));
+            return out.get(JAVA_FLOAT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void eventDestroy(MemorySegment event) {
+        check("cuEventDestroy_v2", callAddress(LIB.require(cuEventDestroy_v2, "cuEventDestroy_v2"), event));
+    }
+
+    /** Loads a cubin, fatbin or NUL-terminated PTX image. */
+    static MemorySegment moduleLoadData(MemorySegment image) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check("cuModuleLoadData",
+                    (int) LIB.require(cuModuleLoadData, "cuModuleLoadData").invokeExact(out, image));
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static void moduleUnload(MemorySegment module) {
+        check("cuModuleUnload", callAddress(LIB.require(cuModuleUnload, "cuModuleUnload"), module));
+    }
+
+    static MemorySegment moduleGetFunction(MemorySegment module, String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check("cuModuleGetFunction", (int) LIB.require(cuModuleGetFunction, "cuModuleGetFunction")
+                    .invokeExact(out, module, a.allocateFrom(name)));
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Launches with {@code kernelParams} = an array of pointers, one to each argument. */
+    static void launchKernel(MemorySegment function, int gridX, int blockX, int sharedMemBytes, MemorySegment stream,
+                             MemorySegment kernelParams) {
+        try {
+            check("cuLaunchKernel", (int) LIB.require(cuLaunchKernel, "cuLaunchKernel").invokeExact(function, gridX, 1,
+                    1, blockX, 1, 1, sharedMemBytes, stream, kernelParams, MemorySegment.NULL));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** "CUDA_ERROR_X: text" from the driver, or the number when the driver cannot say. */
+    static String describe(int result) {
+        String name = errorText(cuGetErrorName, result);
+        String text = errorText(cuGetErrorString, result);
+        return (name == null ? "CUresult " + result : name) + (text == null ? "" : ": " + text);
+    }
+
+    private static String errorText(MethodHandle handle, int result) {
+        if (handle == null) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            int rc = (int) handle.invokeExact(result, out);
+            MemorySegment p = out.get(ADDRESS, 0);
+            return rc != 0 || p.equals(MemorySegment.NULL) ? null : p.reinterpret(512).getString(0);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    static void check(String function, int result) {
+        if (result != 0) {
+            throw new NativeException(function, result, describe(result));
+        }
+    }
+
+    private static int call(MethodHandle h, int arg) {
+        try {
+            return (int) h.invokeExact(arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int callAddress(MethodHandle h, MemorySegment arg) {
+        try {
+            return (int) h.invokeExact(arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int intOut(String function, MethodHandle h) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(JAVA_INT);
+            check(function, (int) LIB.require(h, function).invokeExact(out));
+            return out.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static MemorySegment handleOut(String function, MethodHandle h, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check(function, (int) LIB.require(h, function).invokeExact(out, flags));
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new NativeException("native call failed: " + t, t);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tensorseal.nativebridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** gpu-check.sh's host half, so the script and its Java entry point cannot rot where CI has no GPU. */
+class GpuCheckHostOnlyTest {
+    @Test
+    void hostHalfPassesAndSkipsTheDeviceHalf() {
+        Prerequisites.requireHostLibrary();
+        Prerequisites.require(Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/cryptography_vectors")),
+                "NIST vectors missing (apt-get install python3-cryptography-vectors)");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int rc = GpuCheck.run(new String[] {"--host-only"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, out);
+        assertTrue(out.contains("NIST GCM-256 vectors, host build (batched path)      ok  (750 cases, 0 wrong)"), out);
+        assertTrue(out.contains("device half: skipped (--host-only)"), out);
+        assertTrue(out.endsWith("gpu-check: PASS" + System.lineSeparator()), out);
+    }
+
+    @Test
+    void theScriptRunsTheHostHalfWithThisBuildsClasses() throws Exception {
+        Prerequisites.requireHostLibrary();
+        Path script = Path.of("gpu-check.sh").toAbsolutePath();
+        Prerequisites.require(Files.isReadable(script), "run from the native-bridge module folder");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "--host-only").redirectErrorStream(true);
+        pb.environment().put("TENSORSEAL_GPU_CHECK_CP", System.getProperty("java.class.path"));
+        pb.environment().put("TENSORSEAL_GPU_CHECK_BUNDLE", "/nonexistent");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "gpu-check.sh did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("gpu driver: "), out);
+        assertTrue(out.contains("gpu-check: PASS"), out);
+    }
+
+    @Test
+    void unknownArgumentsGiveUsage() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(2, GpuCheck.run(new String[] {"--bogus"}, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).startsWith("usage: gpu-check"));
+    }
+}
