@@ -241,6 +241,7 @@ public final class SealedStore implements AutoCloseable {
             if (st.removed) {
                 throw new IllegalArgumentException("no tensor named '" + name + "' (it was removed)");
             }
+            nextGeneration(st, name); // refuse a writer that could never commit
             ChunkTable t = st.table();
             Span span = Span.of(t.meta, offsetBytes, lengthBytes);
             PlaintextMemory.Block b = pool.take(span.bytes(), name);
@@ -338,12 +339,14 @@ public final class SealedStore implements AutoCloseable {
     }
 
     public Optional<TensorInfo> info(String name) {
+        ensureOpen();
         TensorState st = tensors.get(name);
         return st == null ? Optional.empty() : Optional.of(st.table().meta.info());
     }
 
     /** Every tensor, in name order. */
     public List<TensorInfo> list() {
+        ensureOpen();
         TreeMap<String, TensorInfo> m = new TreeMap<>();
         tensors.forEach((n, st) -> m.put(n, st.table().meta.info()));
         return List.copyOf(m.values());
@@ -565,6 +568,7 @@ public final class SealedStore implements AutoCloseable {
     }
 
     private TensorState state(String name) {
+        ensureOpen();
         TensorState st = tensors.get(name);
         if (st == null) {
             throw new IllegalArgumentException("no tensor named '" + name + "'");

@@ -7,6 +7,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /** libc's environment lookup, bound lazily through FFM. */
+// Binding libc is the point of this class: it needs --enable-native-access for this module (or ALL-UNNAMED).
+@SuppressWarnings("restricted")
 final class Libc {
     private Libc() {}
 
