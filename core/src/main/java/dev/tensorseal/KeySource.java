@@ -62,16 +62,17 @@ public interface KeySource extends AutoCloseable {
      * A key derived from a passphrase with Argon2id (RFC 9106; 64 MiB, 3 passes, 1 lane). The key is
      * derived once, at this call, and held off-heap until {@link #close()}; {@code passphrase} is not
      * modified (wipe it with {@link Wipe#wipe(char[])}). Store {@code salt} (16 random bytes or more)
-     * with the data: the same passphrase and salt give the same key.
+     * with the data: the same passphrase and salt give the same key. Costs are bounded (at most 1 GiB,
+     * 32 passes, 16 lanes; salt 16 to 64 bytes).
      */
     static KeySource passphrase(char[] passphrase, byte[] salt) {
-        return new Argon2idKeySource(passphrase, salt, Argon2idKeySource.DEFAULT_MEMORY_KIB,
-                Argon2idKeySource.DEFAULT_ITERATIONS, Argon2idKeySource.DEFAULT_PARALLELISM);
+        var d = dev.tensorseal.internal.crypto.Argon2id.Params.DEFAULTS;
+        return new Argon2idKeySource(passphrase, salt, Argon2idKeySource.params(d.memoryKiB(), d.iterations(), d.parallelism(), salt));
     }
 
     /** As {@link #passphrase(char[], byte[])} with explicit Argon2id cost parameters (bounded; see the message when out of range). */
     static KeySource passphrase(char[] passphrase, byte[] salt, int memoryKiB, int iterations, int parallelism) {
-        return new Argon2idKeySource(passphrase, salt, memoryKiB, iterations, parallelism);
+        return new Argon2idKeySource(passphrase, salt, Argon2idKeySource.params(memoryKiB, iterations, parallelism, salt));
     }
 
     /** Key bytes from the application, copied off-heap at once; wipe your array afterwards ({@link Wipe#wipe(byte[])}). */
