@@ -7,11 +7,12 @@ import java.util.List;
 final class Engines {
     private Engines() {}
 
-    static final List<String> NAMES = List.of("jce");
+    static final List<String> NAMES = List.of("jce", "bc");
 
     static GcmEngine named(String name) {
         return switch (name) {
             case "jce" -> JceGcmEngine.INSTANCE;
+            case "bc" -> BcGcmEngine.INSTANCE;
             default -> throw new UnsupportedParameterException("unknown engine '" + name + "': expected one of " + NAMES);
         };
     }

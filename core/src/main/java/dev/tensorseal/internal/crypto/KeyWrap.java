@@ -6,6 +6,10 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.engines.RFC3394WrapEngine;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * AES key wrap: RFC 3394 ({@code AES/KW/NoPadding}) and, with padding, RFC 5649
@@ -58,6 +62,42 @@ public final class KeyWrap {
             return wrapWithPadding(kek, raw);
         } finally {
             Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /**
+     * SP 800-38F KW with the inverse cipher function (W built on AES decryption; NIST's
+     * {@code KW_*_inv.txt} files), from Bouncy Castle. Only the vector runner needs it: the store
+     * wraps with the forward cipher.
+     */
+    public static byte[] wrapWithInverseCipher(SecretBytes kek, byte[] plaintext) {
+        if (plaintext.length < 16 || plaintext.length % 8 != 0) {
+            throw new UnsupportedParameterException("RFC 3394 wraps a multiple of 8 bytes, at least 16, got " + plaintext.length);
+        }
+        return runInverse(true, kek, plaintext);
+    }
+
+    /** Unwrap for {@link #wrapWithInverseCipher}. */
+    public static byte[] unwrapWithInverseCipher(SecretBytes kek, byte[] wrapped) {
+        if (wrapped.length < 24 || wrapped.length % 8 != 0) {
+            throw new IntegrityException("RFC 3394 wrapped data is a multiple of 8 bytes, at least 24, got " + wrapped.length);
+        }
+        return runInverse(false, kek, wrapped);
+    }
+
+    private static byte[] runInverse(boolean wrap, SecretBytes kek, byte[] input) {
+        AesParams.checkKeySize(kek.size());
+        byte[] raw = kek.insecureCopy();
+        KeyParameter key = new KeyParameter(raw);
+        Arrays.fill(raw, (byte) 0);
+        try {
+            var engine = new RFC3394WrapEngine(AESEngine.newInstance(), true);
+            engine.init(wrap, key);
+            return wrap ? engine.wrap(input, 0, input.length) : engine.unwrap(input, 0, input.length);
+        } catch (InvalidCipherTextException e) {
+            throw new IntegrityException("key unwrap failed: integrity check value mismatch");
+        } finally {
+            Arrays.fill(key.getKey(), (byte) 0);
         }
     }
 

@@ -1,0 +1,59 @@
+package dev.tensorseal;
+
+import dev.tensorseal.internal.crypto.GcmEngine;
+import dev.tensorseal.internal.store.SealedStore;
+import dev.tensorseal.internal.store.StoreBridge;
+import dev.tensorseal.internal.store.StoreSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Shared set-up for store tests: engines under test, keys, snapshots. */
+final class StoreFixtures {
+    private StoreFixtures() {}
+
+    /**
+     * The engines the store suite runs on: {@code jce} always, {@code bc} once the crypto branch's engine
+     * is in this build. A missing {@code bc} is printed, not silently skipped.
+     */
+    static List<String> engines() {
+        List<String> out = new ArrayList<>(List.of("jce"));
+        try {
+            GcmEngine.named("bc");
+            out.add("bc");
+        } catch (UnsupportedParameterException e) {
+            System.out.println("store suite: engine 'bc' is not in this build (" + e.getMessage() + "); running on jce only");
+        }
+        return out;
+    }
+
+    static byte[] keyBytes(long seed) {
+        byte[] k = new byte[32];
+        new Random(seed).nextBytes(k);
+        k[0] |= 1; // never all zero
+        return k;
+    }
+
+    static KeySource key(long seed) {
+        return KeySource.bytes(keyBytes(seed));
+    }
+
+    static TensorStore.Builder builder(String engine, KeySource key) {
+        return TensorStore.builder().keySource(key).engine(engine).chunkSizeBytes(4096).parallelism(2);
+    }
+
+    static StoreSnapshot snapshot(TensorStore store) {
+        return StoreBridge.unwrap(store).snapshot();
+    }
+
+    /** A second store instance opened from a persisted state (as a .tseal file would be). */
+    static TensorStore restore(TensorStore.Builder builder, StoreSnapshot snapshot) {
+        return StoreBridge.wrap(SealedStore.restore(builder.config(), snapshot));
+    }
+
+    static byte[] randomBytes(Random r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
+    }
+}

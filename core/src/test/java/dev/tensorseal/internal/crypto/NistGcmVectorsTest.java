@@ -1,0 +1,46 @@
+package dev.tensorseal.internal.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import dev.tensorseal.vectors.GcmCase;
+import dev.tensorseal.vectors.Tally;
+import dev.tensorseal.vectors.VectorCheck;
+import dev.tensorseal.vectors.VectorFile;
+import dev.tensorseal.vectors.VectorFiles;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every case of NIST CAVP's six GCM files on both engines, encrypt and decrypt; FAIL cases must be
+ * rejected. One dynamic test per file (tens of thousands of dynamic tests would cost surefire
+ * memory); a failure message lists the failing case ids.
+ */
+class NistGcmVectorsTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyNistGcmCaseOnEveryEngine() {
+        return VectorFiles.NIST_GCM.stream().map(relative -> dynamicTest(relative, () -> {
+            VectorFile file = VectorFile.load(VectorSource.require(relative));
+            for (String name : Engines.NAMES) {
+                GcmEngine engine = GcmEngine.named(name);
+                Tally t;
+                try (VectorAdapters.Gcm adapter = new VectorAdapters.Gcm(engine)) {
+                    t = VectorCheck.gcm(file.gcm(), adapter);
+                }
+                System.out.println(file.name() + " [" + name + "]: " + t.report());
+                assertEquals(0, t.failed(), () -> file.name() + " on " + name + ": " + t.report());
+                assertEquals(unsupported(file.gcm(), engine), t.skipped(),
+                        () -> file.name() + " on " + name + ": only unsupported tag sizes may be skipped: " + t.report());
+                assertEquals(file.gcm().size(), t.total());
+            }
+        }));
+    }
+
+    /** How many cases have a tag size the engine does not support (jce: the 4- and 8-byte tags). */
+    static long unsupported(List<GcmCase> cases, GcmEngine engine) {
+        return cases.stream().filter(c -> !engine.supportsTagSize(c.tagSizeBytes())).count();
+    }
+}
