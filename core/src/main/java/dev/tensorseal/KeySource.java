@@ -1,0 +1,86 @@
+package dev.tensorseal;
+
+import dev.tensorseal.internal.store.keys.Argon2idKeySource;
+import dev.tensorseal.internal.store.keys.BytesKeySource;
+import dev.tensorseal.internal.store.keys.EnvironmentKeySource;
+import dev.tensorseal.internal.store.keys.KeyFileSource;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+/**
+ * Where a store's 256-bit master key comes from. Implement it for a KMS, an HSM or an
+ * attestation-gated release: write the 32 key bytes into the destination the store hands you
+ * (off-heap memory the store owns, locks where it can, and zeroes on close) and keep no copy.
+ *
+ * <p>The master key never encrypts data: it derives (HKDF-SHA256, salted with the store's id) the
+ * key-encryption key that wraps each tensor's data keys, so {@link TensorStore#rekey} is cheap.
+ *
+ * <p>Sources that hold key material themselves ({@link #bytes}, {@link #passphrase}) keep it
+ * off-heap until {@link #close()}; closing is the caller's job (a store does not close the
+ * source it was given, so one source can open several stores).
+ */
+public interface KeySource extends AutoCloseable {
+    /** Master keys are 32 bytes. */
+    int KEY_BYTES = 32;
+
+    /**
+     * Writes exactly {@value #KEY_BYTES} bytes of key into {@code destination} ({@value #KEY_BYTES}
+     * bytes long). May be called more than once (once per store opened or rekeyed).
+     *
+     * @throws TensorSealException (or a subtype) when the key cannot be had; the message must not contain key bytes
+     */
+    void writeKey(MemorySegment destination);
+
+    /** Where the key comes from, for error messages (a path, a variable name): never key material. */
+    String description();
+
+    /** Zeroes any key material this source holds. Idempotent; a no-op by default. */
+    @Override
+    default void close() {}
+
+    /**
+     * A file of exactly 32 raw bytes, read off-heap at each {@link #writeKey} (the file is read through a
+     * direct buffer, not a heap array). Checking the file's permissions is left to the caller (the CLI warns).
+     */
+    static KeySource file(Path path) {
+        return new KeyFileSource(path);
+    }
+
+    /**
+     * An environment variable holding the key as 64 hex digits or as base64 (44 characters with
+     * padding, 43 without); surrounding whitespace is ignored. Read through libc {@code getenv} with
+     * the FFM API and decoded byte by byte straight into the destination, so the value never becomes
+     * a Java {@code String} (when native access is unavailable it falls back to {@link System#getenv},
+     * whose cached copy then lives on the heap for the JVM's life). The process environment itself
+     * is outside tensorseal's reach: unset the variable after use where you can.
+     */
+    static KeySource environment(String variable) {
+        return new EnvironmentKeySource(variable);
+    }
+
+    /**
+     * A key derived from a passphrase with Argon2id (RFC 9106; 64 MiB, 3 passes, 1 lane). The key is
+     * derived once, at this call, and held off-heap until {@link #close()}; {@code passphrase} is not
+     * modified (wipe it with {@link Wipe#wipe(char[])}). Store {@code salt} (16 random bytes or more)
+     * with the data: the same passphrase and salt give the same key.
+     */
+    static KeySource passphrase(char[] passphrase, byte[] salt) {
+        return new Argon2idKeySource(passphrase, salt, Argon2idKeySource.DEFAULT_MEMORY_KIB,
+                Argon2idKeySource.DEFAULT_ITERATIONS, Argon2idKeySource.DEFAULT_PARALLELISM);
+    }
+
+    /** As {@link #passphrase(char[], byte[])} with explicit Argon2id cost parameters (bounded; see the message when out of range). */
+    static KeySource passphrase(char[] passphrase, byte[] salt, int memoryKiB, int iterations, int parallelism) {
+        return new Argon2idKeySource(passphrase, salt, memoryKiB, iterations, parallelism);
+    }
+
+    /** Key bytes from the application, copied off-heap at once; wipe your array afterwards ({@link Wipe#wipe(byte[])}). */
+    static KeySource bytes(byte[] key) {
+        return new BytesKeySource(MemorySegment.ofArray(key));
+    }
+
+    /** Key bytes from the application, copied off-heap at once; wipe your segment afterwards. */
+    static KeySource bytes(MemorySegment key) {
+        return new BytesKeySource(key);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.tensorseal.internal.store;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** Plain off-heap scratch, one shared arena per block, so closing a block invalidates its segment at once. */
+public final class ArenaPlaintextMemory implements PlaintextMemory {
+    public static final ArenaPlaintextMemory INSTANCE = new ArenaPlaintextMemory();
+
+    @Override
+    public Block allocate(long bytes) {
+        Arena arena = Arena.ofShared();
+        MemorySegment segment = arena.allocate(bytes, 64);
+        return new Block() {
+            @Override
+            public MemorySegment segment() {
+                return segment;
+            }
+
+            @Override
+            public void close() {
+                arena.close();
+            }
+        };
+    }
+}

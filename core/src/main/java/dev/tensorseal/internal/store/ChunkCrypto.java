@@ -1,0 +1,198 @@
+package dev.tensorseal.internal.store;
+
+import dev.tensorseal.IntegrityException;
+import dev.tensorseal.internal.crypto.InsecureNonceAesGcm;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+
+/**
+ * Seals and opens runs of chunks, chunk-parallel on the store's pool when a run is large. Each task
+ * owns a {@link Lane} (AAD and nonce buffers, a borrowed engine instance), so the per-chunk path
+ * allocates nothing of its own.
+ */
+final class ChunkCrypto implements AutoCloseable {
+    /** Below this many bytes, a run stays on the caller's thread: forking costs more than it saves. */
+    static final long PARALLEL_MIN_BYTES = 1L << 20;
+
+    private final ForkJoinPool pool;
+    private final int parallelism;
+    private final NonceObserver observer;
+
+    ChunkCrypto(int parallelism, NonceObserver observer) {
+        this.parallelism = parallelism;
+        this.pool = parallelism > 1 ? new ForkJoinPool(parallelism) : null;
+        this.observer = observer;
+    }
+
+    /** Work over items {@code lo..hi} (exclusive) of a run. */
+    @FunctionalInterface
+    private interface RangeTask {
+        void run(Lane lane, int lo, int hi);
+    }
+
+    /**
+     * Opens chunks {@code first..last} (exclusive) of {@code table} into {@code out}, whose byte 0 is
+     * the first byte of chunk {@code first}. On any failure {@code out} is zeroed before the
+     * {@link IntegrityException} naming the tensor and chunk is thrown.
+     */
+    void open(ChunkTable table, int first, int last, MemorySegment out) {
+        TensorMeta meta = table.meta;
+        long base = meta.plainOffset(first);
+        try {
+            runAll(meta, last - first, out.byteSize(), (lane, lo, hi) -> {
+                for (int j = lo; j < hi; j++) {
+                    int i = first + j;
+                    int n = meta.plainBytes(i);
+                    MemorySegment ct = table.chunk(i);
+                    if (ct.byteSize() != (long) n + DataKey.TAG_BYTES) {
+                        throw new IntegrityException(meta.name(), i, "sealed chunk is " + ct.byteSize() + " bytes, the table says "
+                                + ((long) n + DataKey.TAG_BYTES));
+                    }
+                    InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
+                    try {
+                        c.open(lane.nonce, lane.aad, ct, out.asSlice(meta.plainOffset(i) - base, n));
+                    } catch (IntegrityException e) {
+                        throw new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
+                                + " the tensor's metadata was altered, or an older generation was replayed");
+                    }
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            out.fill((byte) 0);
+            throw e;
+        }
+    }
+
+    /**
+     * Seals chunks {@code indices[0..count)} under {@code key} at {@code generation}, reading chunk
+     * {@code i}'s plaintext from {@code plain} at {@code plainOffset(i) - plainBase}. Returns each
+     * chunk's ciphertext || tag, slices of one new allocation.
+     */
+    MemorySegment[] seal(TensorMeta meta, int[] indices, int count, DataKey key, long generation, MemorySegment plain, long plainBase) {
+        long total = 0;
+        for (int j = 0; j < count; j++) {
+            total += meta.plainBytes(indices[j]) + DataKey.TAG_BYTES;
+        }
+        // Ciphertext is not secret: GC-managed memory, so readers still holding an older table keep it alive.
+        MemorySegment all = Arena.ofAuto().allocate(Math.max(total, 1), 16);
+        MemorySegment[] out = new MemorySegment[count];
+        long at = 0;
+        for (int j = 0; j < count; j++) {
+            long len = meta.plainBytes(indices[j]) + DataKey.TAG_BYTES;
+            out[j] = all.asSlice(at, len);
+            at += len;
+        }
+        runAll(meta, count, total, (lane, lo, hi) -> {
+            for (int j = lo; j < hi; j++) {
+                int i = indices[j];
+                InsecureNonceAesGcm c = lane.prepare(key, i, generation);
+                if (observer != NonceObserver.NONE) {
+                    observer.sealed(key.keyId().clone(), lane.nonce.clone());
+                }
+                c.seal(lane.nonce, lane.aad, plain.asSlice(meta.plainOffset(i) - plainBase, meta.plainBytes(i)), out[j]);
+            }
+        });
+        return out;
+    }
+
+    private void runAll(TensorMeta meta, int items, long bytes, RangeTask task) {
+        if (items == 0) {
+            return;
+        }
+        if (pool == null || items < 2 || bytes < PARALLEL_MIN_BYTES) {
+            try (Lane lane = new Lane(meta)) {
+                task.run(lane, 0, items);
+            }
+            return;
+        }
+        int parts = Math.min(parallelism, items);
+        List<Callable<Void>> calls = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            int lo = (int) ((long) items * p / parts);
+            int hi = (int) ((long) items * (p + 1) / parts);
+            calls.add(() -> {
+                try (Lane lane = new Lane(meta)) {
+                    task.run(lane, lo, hi);
+                }
+                return null;
+            });
+        }
+        RuntimeException failure = null;
+        List<Future<Void>> futures;
+        try {
+            futures = pool.invokeAll(calls); // waits for every task, so a failed run never leaves one writing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sealing or opening chunks of tensor '" + meta.name() + "'");
+        }
+        for (Future<Void> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (failure == null) {
+                    failure = c instanceof RuntimeException r ? r : new IllegalStateException("chunk task failed", c);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new IllegalStateException("interrupted while sealing or opening chunks of tensor '" + meta.name() + "'");
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Per-task buffers and the engine instance of the key last used. */
+    private static final class Lane implements AutoCloseable {
+        final TensorMeta meta;
+        final byte[] aad;
+        final byte[] nonce = new byte[ChunkAad.NONCE_BYTES];
+        private final int prefixLength;
+        private DataKey key;
+        private InsecureNonceAesGcm instance;
+
+        Lane(TensorMeta meta) {
+            this.meta = meta;
+            byte[] prefix = meta.aadPrefix();
+            this.prefixLength = prefix.length;
+            this.aad = ChunkAad.newBuffer(prefix);
+        }
+
+        InsecureNonceAesGcm prepare(DataKey k, int index, long generation) {
+            if (k != key) {
+                release();
+                instance = k.borrow();
+                key = k;
+            }
+            ChunkAad.fill(aad, prefixLength, nonce, index, meta.chunkCount(), k.keyId(), generation);
+            return instance;
+        }
+
+        private void release() {
+            if (instance != null) {
+                key.giveBack(instance);
+                instance = null;
+                key = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+}

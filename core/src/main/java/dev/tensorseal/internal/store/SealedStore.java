@@ -1,0 +1,646 @@
+package dev.tensorseal.internal.store;
+
+import dev.tensorseal.CapacityException;
+import dev.tensorseal.IntegrityException;
+import dev.tensorseal.KeySource;
+import dev.tensorseal.StoreStats;
+import dev.tensorseal.TensorInfo;
+import dev.tensorseal.TensorSealException;
+import dev.tensorseal.WriteConflictException;
+import dev.tensorseal.internal.crypto.GcmEngine;
+import dev.tensorseal.internal.crypto.Hkdf;
+import dev.tensorseal.internal.crypto.SecretBytes;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The store behind {@link dev.tensorseal.TensorStore}. Locking: every crypto operation (read,
+ * commit, put) runs under the shared side of {@code structure}; operations that replace keys or
+ * need a consistent picture of all tensors (rekey, remove, snapshot, close, retiring data keys) take
+ * the exclusive side, so a data key is never closed while a chunk is being sealed or opened with it.
+ * Views hold no lock while open.
+ */
+public final class SealedStore implements AutoCloseable {
+    static final byte[] KEK_INFO = "tensorseal v1 data-key wrapping key".getBytes(StandardCharsets.US_ASCII);
+    static final int STORE_ID_BYTES = 16;
+    /** Generations are 0 .. 2^63 - 2; reaching this value means the tensor's nonce space is spent. */
+    static final long GENERATION_LIMIT = Long.MAX_VALUE;
+
+    private final StoreConfig config;
+    private final GcmEngine engine;
+    private final byte[] storeId;
+    private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
+    private final ConcurrentHashMap<String, TensorState> tensors = new ConcurrentHashMap<>();
+    private final Set<ViewLease> openViews = ConcurrentHashMap.newKeySet();
+    private final List<DataKey> retired = new ArrayList<>();
+    private final PlaintextPool pool;
+    private final ChunkCrypto crypto;
+    private SecretBytes master;
+    private SecretBytes kek;
+    private volatile boolean closed;
+
+    private SealedStore(StoreConfig config, byte[] storeId) {
+        this.config = config;
+        this.engine = GcmEngine.named(config.engineName());
+        this.storeId = storeId.clone();
+        this.master = loadMaster(config.keySource());
+        try {
+            this.kek = deriveKek(master, this.storeId);
+        } catch (RuntimeException e) {
+            master.close();
+            throw e;
+        }
+        this.pool = new PlaintextPool(config.plaintextMemory(), config.plaintextBudgetBytes());
+        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver());
+    }
+
+    /** An empty store with a fresh id. */
+    public static SealedStore create(StoreConfig config) {
+        byte[] id = new byte[STORE_ID_BYTES];
+        config.random().nextBytes(id);
+        return new SealedStore(config, id);
+    }
+
+    /**
+     * A store over a persisted table. Every data key is unwrapped now, so a wrong master key fails
+     * here ({@link IntegrityException}); chunks are authenticated when read. The snapshot's
+     * ciphertext segments are used in place and must outlive the store.
+     */
+    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot) {
+        if (snapshot.formatVersion() != ChunkAad.FORMAT_VERSION) {
+            throw new dev.tensorseal.UnsupportedParameterException("store format version " + snapshot.formatVersion()
+                    + " is not supported; this build reads version " + ChunkAad.FORMAT_VERSION);
+        }
+        SealedStore s = new SealedStore(config, snapshot.storeId());
+        try {
+            s.load(snapshot);
+            return s;
+        } catch (RuntimeException e) {
+            s.closeQuietly();
+            throw e;
+        }
+    }
+
+    private void load(StoreSnapshot snapshot) {
+        List<DataKey> keys = new ArrayList<>();
+        for (StoreSnapshot.WrappedKey w : snapshot.keys()) {
+            DataKey k = DataKey.unwrap(w.keyId(), w.wrappedKey(), kek, engine);
+            keys.add(k);
+            retired.add(k); // closed at close() unless adopted by a tensor below
+        }
+        for (StoreSnapshot.Tensor t : snapshot.tensors()) {
+            TensorMeta meta = new TensorMeta(t.tensorId(), t.info(), t.chunkSizeBytes());
+            int n = meta.chunkCount();
+            int[] ki = t.keyIndex();
+            long[] gens = t.generations();
+            MemorySegment[] chunks = t.chunks();
+            if (ki.length != n || gens.length != n || chunks.length != n) {
+                throw new IntegrityException("tensor '" + meta.name() + "' needs " + n + " chunk entries, the table has "
+                        + ki.length + "/" + gens.length + "/" + chunks.length);
+            }
+            DataKey[] k = new DataKey[n];
+            long max = -1;
+            for (int i = 0; i < n; i++) {
+                if (ki[i] < 0 || ki[i] >= keys.size()) {
+                    throw new IntegrityException(meta.name(), i, "key index " + ki[i] + " is outside the key table of " + keys.size());
+                }
+                if (gens[i] < 0 || gens[i] >= GENERATION_LIMIT) {
+                    throw new IntegrityException(meta.name(), i, "generation " + gens[i] + " is out of range");
+                }
+                k[i] = keys.get(ki[i]);
+                max = Math.max(max, gens[i]);
+            }
+            if (tensors.putIfAbsent(meta.name(), new TensorState(new ChunkTable(meta, k, gens, chunks), null, max + 1)) != null) {
+                throw new IntegrityException("tensor '" + meta.name() + "' appears twice in the table");
+            }
+        }
+        Map<DataKey, Boolean> used = new IdentityHashMap<>();
+        for (TensorState st : tensors.values()) {
+            used.putAll(st.table().distinctKeys());
+        }
+        retired.removeIf(used::containsKey);
+    }
+
+    private static SecretBytes loadMaster(KeySource source) {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment tmp = arena.allocate(KeySource.KEY_BYTES);
+            try {
+                source.writeKey(tmp);
+                SecretBytes m = SecretBytes.copyOf(tmp);
+                if (m.isAllZero()) {
+                    m.close();
+                    throw new dev.tensorseal.UnsupportedParameterException("the master key from " + source.description() + " is all zero");
+                }
+                return m;
+            } finally {
+                tmp.fill((byte) 0);
+            }
+        }
+    }
+
+    static SecretBytes deriveKek(SecretBytes master, byte[] storeId) {
+        return Hkdf.deriveSecret(master, storeId, KEK_INFO, 32);
+    }
+
+    // ---- tensors ----
+
+    /** Seals {@code data} (exactly {@code info.byteSize()} bytes; not modified) as a new tensor. */
+    public void put(TensorInfo info, MemorySegment data) {
+        if (data.byteSize() != info.byteSize()) {
+            throw new IllegalArgumentException("tensor '" + info.name() + "' is " + info.byteSize() + " bytes ("
+                    + info.dtype() + java.util.Arrays.toString(info.shape()) + "), the data given is " + data.byteSize());
+        }
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            if (tensors.containsKey(info.name())) {
+                throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
+            }
+            byte[] id = new byte[TensorMeta.TENSOR_ID_BYTES];
+            config.random().nextBytes(id);
+            TensorMeta meta = new TensorMeta(id, info, config.chunkSizeBytes());
+            DataKey key = DataKey.create(config.random(), kek, engine);
+            int n = meta.chunkCount();
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            DataKey[] keys = new DataKey[n];
+            java.util.Arrays.fill(keys, key);
+            MemorySegment[] sealed;
+            try {
+                sealed = crypto.seal(meta, all, n, key, 0, data, 0);
+            } catch (RuntimeException e) {
+                retire(key);
+                throw e;
+            }
+            TensorState st = new TensorState(new ChunkTable(meta, keys, new long[n], sealed), key, 1);
+            if (tensors.putIfAbsent(info.name(), st) != null) {
+                retire(key);
+                throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
+            }
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /** Decrypts the chunks covering {@code offsetBytes..+lengthBytes} into budgeted scratch. */
+    public ViewLease read(String name, long offsetBytes, long lengthBytes) {
+        TensorState st = state(name);
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            ChunkTable t = st.table();
+            Span span = Span.of(t.meta, offsetBytes, lengthBytes);
+            PlaintextMemory.Block b = pool.take(span.bytes(), name);
+            try {
+                crypto.open(t, span.first, span.last, b.segment());
+            } catch (RuntimeException e) {
+                pool.give(b);
+                throw e;
+            }
+            ViewLease v = new ViewLease(this, t.meta.info(), offsetBytes, b, slice(b, offsetBytes - span.start, lengthBytes));
+            openViews.add(v);
+            return v;
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /**
+     * Takes the tensor's write permit (waiting up to {@code waitNanos}; 0 fails at once), then
+     * decrypts the covered chunks like {@link #read}.
+     */
+    public WriteLease write(String name, long offsetBytes, long lengthBytes, long waitNanos) {
+        TensorState st = state(name);
+        boolean got;
+        try {
+            got = waitNanos <= 0 ? st.writeLock.tryAcquire() : st.writeLock.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WriteConflictException("interrupted while waiting to write tensor '" + name + "'");
+        }
+        if (!got) {
+            throw new WriteConflictException("tensor '" + name + "' is open for writing by another view"
+                    + (waitNanos > 0 ? " (waited " + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms)" : "")
+                    + "; close that view first, or pass a wait time");
+        }
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            if (st.removed) {
+                throw new IllegalArgumentException("no tensor named '" + name + "' (it was removed)");
+            }
+            ChunkTable t = st.table();
+            Span span = Span.of(t.meta, offsetBytes, lengthBytes);
+            PlaintextMemory.Block b = pool.take(span.bytes(), name);
+            try {
+                crypto.open(t, span.first, span.last, b.segment());
+            } catch (RuntimeException e) {
+                pool.give(b);
+                throw e;
+            }
+            WriteLease w = new WriteLease(this, t.meta.info(), offsetBytes, b, slice(b, offsetBytes - span.start, lengthBytes),
+                    st, span.first, span.last, span.start);
+            openViews.add(w);
+            return w;
+        } catch (RuntimeException e) {
+            st.writeLock.release();
+            throw e;
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    void commit(WriteLease w) {
+        TensorState st = w.state;
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            if (st.removed) {
+                throw new IllegalStateException("tensor '" + w.info.name() + "' was removed; nothing to commit to");
+            }
+            int[] idx = w.dirty.stream().toArray();
+            if (idx.length == 0) {
+                return;
+            }
+            long gen = nextGeneration(st, w.info.name());
+            if (st.epochKey == null) {
+                st.epochKey = DataKey.create(config.random(), kek, engine);
+            }
+            ChunkTable old = st.table();
+            MemorySegment[] sealed = crypto.seal(old.meta, idx, idx.length, st.epochKey, gen, w.block.segment(), w.spanStart);
+            ChunkTable next = old.with(idx, idx.length, st.epochKey, gen, sealed);
+            st.nextGeneration = gen + 1;
+            st.committed.set(next);
+            retireUnused(old, next, st.epochKey);
+            w.dirty.clear();
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    private static long nextGeneration(TensorState st, String name) {
+        long gen = st.nextGeneration;
+        if (gen >= GENERATION_LIMIT) {
+            throw new CapacityException("tensor '" + name + "' has used all 2^63 - 1 generations: no fresh nonce is left;"
+                    + " copy it into a new tensor (new id, new data key)");
+        }
+        return gen;
+    }
+
+    private static MemorySegment slice(PlaintextMemory.Block b, long at, long len) {
+        return len == 0 ? MemorySegment.NULL : b.segment().asSlice(at, len);
+    }
+
+    void released(ViewLease v) {
+        if (openViews.remove(v)) {
+            pool.give(v.block);
+            if (v instanceof WriteLease w) {
+                w.state.writeLock.release();
+            }
+        }
+    }
+
+    /** Removes the tensor and zeroes its data keys; false if there is none. Open read views keep their plaintext. */
+    public boolean remove(String name) {
+        structure.writeLock().lock();
+        try {
+            ensureOpen();
+            TensorState st = tensors.get(name);
+            if (st == null) {
+                return false;
+            }
+            if (!st.writeLock.tryAcquire()) {
+                throw new WriteConflictException("tensor '" + name + "' is open for writing; close that view before removing it");
+            }
+            st.removed = true;
+            tensors.remove(name);
+            st.table().distinctKeys().keySet().forEach(retired::add);
+            if (st.epochKey != null && !retired.contains(st.epochKey)) {
+                retired.add(st.epochKey);
+            }
+            sweep();
+            return true;
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    public Optional<TensorInfo> info(String name) {
+        TensorState st = tensors.get(name);
+        return st == null ? Optional.empty() : Optional.of(st.table().meta.info());
+    }
+
+    /** Every tensor, in name order. */
+    public List<TensorInfo> list() {
+        TreeMap<String, TensorInfo> m = new TreeMap<>();
+        tensors.forEach((n, st) -> m.put(n, st.table().meta.info()));
+        return List.copyOf(m.values());
+    }
+
+    public StoreStats stats() {
+        long sealed = 0;
+        for (TensorState st : tensors.values()) {
+            sealed += st.table().sealedBytes();
+        }
+        return new StoreStats(tensors.size(), sealed, openViews.size(), pool.usedBytes(), pool.peakBytes(), pool.budgetBytes());
+    }
+
+    /** Names of the tensors with open views (a name appears once per view). */
+    public List<String> openViewNames() {
+        List<String> names = new ArrayList<>();
+        for (ViewLease v : openViews) {
+            names.add(v.info.name());
+        }
+        names.sort(null);
+        return names;
+    }
+
+    // ---- keys ----
+
+    /**
+     * Re-wraps every data key under a KEK from the new master key, then swaps all of them and the
+     * master key at once (exclusive lock: no reader or writer sees a mix). On failure nothing changes.
+     * The old master key and KEK are zeroed.
+     */
+    public void rekey(KeySource newSource) {
+        structure.writeLock().lock();
+        try {
+            ensureOpen();
+            sweep();
+            SecretBytes newMaster = loadMaster(newSource);
+            SecretBytes newKek = null;
+            try {
+                newKek = deriveKek(newMaster, storeId);
+                Map<DataKey, byte[]> wraps = new IdentityHashMap<>();
+                for (DataKey k : liveKeys()) {
+                    wraps.put(k, k.wrapUnder(newKek));
+                }
+                wraps.forEach(DataKey::installWrapped);
+            } catch (RuntimeException e) {
+                newMaster.close();
+                if (newKek != null) {
+                    newKek.close();
+                }
+                throw e;
+            }
+            master.close();
+            kek.close();
+            master = newMaster;
+            kek = newKek;
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Re-seals every tensor under a fresh data key and a fresh generation, tensor by tensor, each
+     * under its write permit (waits for open writable views to close). Readers see each tensor's old
+     * or new state. Old data keys are zeroed at the end.
+     */
+    public void deepRekey() {
+        for (String name : new ArrayList<>(new TreeMap<>(tensors).keySet())) {
+            TensorState st = tensors.get(name);
+            if (st == null) {
+                continue;
+            }
+            st.writeLock.acquireUninterruptibly();
+            try {
+                if (!st.removed) {
+                    resealUnderFreshKey(st);
+                }
+            } finally {
+                st.writeLock.release();
+            }
+        }
+        structure.writeLock().lock();
+        try {
+            sweep();
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    private void resealUnderFreshKey(TensorState st) {
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            ChunkTable old = st.table();
+            TensorMeta meta = old.meta;
+            int n = meta.chunkCount();
+            long gen = nextGeneration(st, meta.name());
+            DataKey key = DataKey.create(config.random(), kek, engine);
+            DataKey[] keys = new DataKey[n];
+            long[] gens = new long[n];
+            MemorySegment[] chunks = new MemorySegment[n];
+            int batch = (int) Math.max(1, Math.min(n, (4L << 20) / meta.chunkSizeBytes()));
+            int[] idx = new int[batch];
+            try {
+                for (int first = 0; first < n; first += batch) {
+                    int last = Math.min(n, first + batch);
+                    long start = meta.plainOffset(first);
+                    long end = Math.min(meta.plainOffset(last), meta.info().byteSize());
+                    PlaintextMemory.Block b = pool.take(end - start, meta.name());
+                    try {
+                        crypto.open(old, first, last, b.segment());
+                        for (int i = first; i < last; i++) {
+                            idx[i - first] = i;
+                        }
+                        MemorySegment[] sealed = crypto.seal(meta, idx, last - first, key, gen, b.segment(), start);
+                        System.arraycopy(sealed, 0, chunks, first, last - first);
+                    } finally {
+                        pool.give(b);
+                    }
+                }
+            } catch (RuntimeException e) {
+                retire(key);
+                throw e;
+            }
+            java.util.Arrays.fill(keys, key);
+            java.util.Arrays.fill(gens, gen);
+            ChunkTable next = new ChunkTable(meta, keys, gens, chunks);
+            DataKey oldEpoch = st.epochKey;
+            st.epochKey = key;
+            st.nextGeneration = gen + 1;
+            st.committed.set(next);
+            retireUnused(old, next, key);
+            if (oldEpoch != null && !old.distinctKeys().containsKey(oldEpoch)) {
+                retire(oldEpoch);
+            }
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /** The persistable picture of this store (consistent: taken under the exclusive lock). */
+    public StoreSnapshot snapshot() {
+        structure.writeLock().lock();
+        try {
+            ensureOpen();
+            sweep();
+            Map<DataKey, Integer> index = new IdentityHashMap<>();
+            List<StoreSnapshot.WrappedKey> keys = new ArrayList<>();
+            List<StoreSnapshot.Tensor> out = new ArrayList<>();
+            for (TensorState st : new TreeMap<>(tensors).values()) {
+                ChunkTable t = st.table();
+                int n = t.meta.chunkCount();
+                int[] ki = new int[n];
+                long[] gens = new long[n];
+                MemorySegment[] chunks = new MemorySegment[n];
+                for (int i = 0; i < n; i++) {
+                    DataKey k = t.key(i);
+                    Integer at = index.get(k);
+                    if (at == null) {
+                        at = keys.size();
+                        index.put(k, at);
+                        keys.add(new StoreSnapshot.WrappedKey(k.keyId(), k.wrapped()));
+                    }
+                    ki[i] = at;
+                    gens[i] = t.generation(i);
+                    chunks[i] = t.chunk(i).asReadOnly();
+                }
+                out.add(new StoreSnapshot.Tensor(t.meta.tensorId(), t.meta.info(), t.meta.chunkSizeBytes(), ki, gens, chunks));
+            }
+            return new StoreSnapshot(storeId, ChunkAad.FORMAT_VERSION, keys, out);
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    public byte[] storeId() {
+        return storeId.clone();
+    }
+
+    public String engineName() {
+        return engine.name();
+    }
+
+    // ---- lifecycle ----
+
+    private List<DataKey> liveKeys() {
+        Map<DataKey, Boolean> live = new IdentityHashMap<>();
+        for (TensorState st : tensors.values()) {
+            live.putAll(st.table().distinctKeys());
+            if (st.epochKey != null) {
+                live.put(st.epochKey, Boolean.TRUE);
+            }
+        }
+        return new ArrayList<>(live.keySet());
+    }
+
+    private void retireUnused(ChunkTable old, ChunkTable next, DataKey keep) {
+        Map<DataKey, Boolean> still = next.distinctKeys();
+        for (DataKey k : old.distinctKeys().keySet()) {
+            if (k != keep && !still.containsKey(k)) {
+                retire(k);
+            }
+        }
+    }
+
+    private void retire(DataKey k) {
+        synchronized (retired) {
+            retired.add(k);
+        }
+    }
+
+    /** Zeroes retired keys; only under the exclusive lock, when no crypto is in flight. */
+    private void sweep() {
+        synchronized (retired) {
+            for (DataKey k : retired) {
+                k.close();
+            }
+            retired.clear();
+        }
+    }
+
+    private TensorState state(String name) {
+        TensorState st = tensors.get(name);
+        if (st == null) {
+            throw new IllegalArgumentException("no tensor named '" + name + "'");
+        }
+        return st;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+    }
+
+    /**
+     * Closes the store: open views are force-closed (their plaintext zeroed and released), then every
+     * data key, the KEK and the master key are zeroed. If views were open, throws
+     * {@link IllegalStateException} naming their tensors afterwards (nothing is left open). Idempotent.
+     */
+    @Override
+    public void close() {
+        List<String> leaked;
+        structure.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            leaked = openViewNames();
+            for (ViewLease v : new ArrayList<>(openViews)) {
+                v.close();
+            }
+            for (DataKey k : liveKeys()) {
+                retire(k);
+            }
+            sweep();
+            tensors.clear();
+            master.close();
+            kek.close();
+            crypto.close();
+        } finally {
+            structure.writeLock().unlock();
+        }
+        if (!leaked.isEmpty()) {
+            throw new IllegalStateException("store closed with " + leaked.size() + " open view(s) of " + leaked
+                    + "; they were zeroed and invalidated");
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (TensorSealException | IllegalStateException ignored) {
+            // restore failed: the original error is what the caller needs
+        }
+    }
+
+    /** The chunks {@code first..last} (exclusive) covering a byte range, and where they start. */
+    record Span(int first, int last, long start, long end) {
+        static Span of(TensorMeta meta, long offsetBytes, long lengthBytes) {
+            long size = meta.info().byteSize();
+            if (offsetBytes < 0 || lengthBytes < 0 || offsetBytes > size - lengthBytes) {
+                throw new IndexOutOfBoundsException("tensor '" + meta.name() + "' is " + size + " bytes; cannot view "
+                        + lengthBytes + " bytes at offset " + offsetBytes);
+            }
+            if (lengthBytes == 0) {
+                return new Span(0, 0, offsetBytes, offsetBytes);
+            }
+            int cs = meta.chunkSizeBytes();
+            int first = (int) (offsetBytes / cs);
+            int last = (int) ((offsetBytes + lengthBytes - 1) / cs) + 1;
+            long start = (long) first * cs;
+            return new Span(first, last, start, Math.min((long) last * cs, size));
+        }
+
+        long bytes() {
+            return end - start;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tensorseal.internal.store;
+
+import dev.tensorseal.KeySource;
+import dev.tensorseal.UnsupportedParameterException;
+import java.security.SecureRandom;
+import java.util.Objects;
+
+/**
+ * A store's settings, checked on construction.
+ *
+ * @param keySource            master key source (read at open and at rekey; not closed by the store)
+ * @param engineName           {@code jce} or {@code bc}
+ * @param chunkSizeBytes       4 KiB to 64 MiB
+ * @param plaintextBudgetBytes the most plaintext open views may hold at once
+ * @param parallelism          threads for chunk-parallel sealing and opening (1 = the caller's thread only)
+ * @param plaintextMemory      where view scratch comes from
+ * @param nonceObserver        test hook
+ * @param random               DEK, key id and tensor id source
+ */
+public record StoreConfig(KeySource keySource, String engineName, int chunkSizeBytes, long plaintextBudgetBytes,
+                          int parallelism, PlaintextMemory plaintextMemory, NonceObserver nonceObserver, SecureRandom random) {
+    public StoreConfig {
+        Objects.requireNonNull(keySource, "keySource");
+        Objects.requireNonNull(engineName, "engineName");
+        Objects.requireNonNull(plaintextMemory, "plaintextMemory");
+        Objects.requireNonNull(nonceObserver, "nonceObserver");
+        Objects.requireNonNull(random, "random");
+        TensorMeta.checkChunkSize(chunkSizeBytes);
+        if (plaintextBudgetBytes < 0) {
+            throw new UnsupportedParameterException("plaintext budget must be at least 0 bytes, got " + plaintextBudgetBytes);
+        }
+        if (parallelism < 1 || parallelism > 4096) {
+            throw new UnsupportedParameterException("parallelism must be 1 to 4096, got " + parallelism);
+        }
+    }
+}
