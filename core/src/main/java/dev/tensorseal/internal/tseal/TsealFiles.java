@@ -108,7 +108,7 @@ public final class TsealFiles {
     private static void putAll(TensorStore store, SafetensorsFile f, LongConsumer progressBytes) throws IOException {
         for (SafetensorsEntry e : f.header().tensors()) {
             // A mapping per tensor, released at once: the source is paged in and sealed chunk by chunk.
-            try (Arena arena = Arena.ofConfined()) {
+            try (Arena arena = Arena.ofShared()) { // shared: the store seals chunks in parallel
                 MemorySegment data = e.lengthBytes() == 0 ? MemorySegment.ofArray(new byte[0]) : f.map(e, arena);
                 store.put(e.name(), DType.of(e.dtype()), e.shape(), data);
             }
@@ -118,7 +118,7 @@ public final class TsealFiles {
 
     /** Seals an ONNX model: every initializer becomes a tensor, the graph (initializers external) another. */
     public static void importOnnx(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
-        try (TensorStore store = newStore(key); Arena arena = Arena.ofConfined();
+        try (TensorStore store = newStore(key); Arena arena = Arena.ofShared();
                 FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
             MemorySegment model = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             OnnxModel m = OnnxModel.read(model);

@@ -45,6 +45,12 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
             return dataOffsetBytes + index * strideBytes();
         }
 
+        /** Where this tensor's last chunk ends (the last chunk is not padded to a full stride). */
+        public long endBytes() {
+            int n = keyIndex.length;
+            return n == 0 ? dataOffsetBytes : chunkOffsetBytes(n - 1) + chunkBytes(n - 1);
+        }
+
         public long chunkBytes(int index) {
             long plain = Math.min(chunkSizeBytes, info.byteSize() - (long) index * chunkSizeBytes);
             return plain + TAG_BYTES;

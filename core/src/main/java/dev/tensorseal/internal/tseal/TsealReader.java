@@ -70,7 +70,7 @@ public final class TsealReader {
             long dataStart = prefix.headerBytes() + TsealHeader.MAC_BYTES;
             long previousEnd = dataStart;
             for (TsealHeader.Entry e : header.tensors()) {
-                long end = e.dataOffsetBytes() + e.chunkCount() * e.strideBytes();
+                long end = e.endBytes();
                 if (e.dataOffsetBytes() < previousEnd || end > size || end < e.dataOffsetBytes()) {
                     throw new IntegrityException(source + ": tensor '" + e.info().name() + "' data at " + e.dataOffsetBytes()
                             + " overlaps the header or another tensor, or runs past the end");

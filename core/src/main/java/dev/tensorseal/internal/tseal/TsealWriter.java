@@ -45,7 +45,7 @@ public final class TsealWriter {
                 TsealHeader.Entry p = new TsealHeader.Entry(e.tensorId(), e.info(), e.chunkSizeBytes(), at, e.keyIndex(),
                         e.generations());
                 placed.add(p);
-                at = TsealHeader.align(at + e.chunkCount() * p.strideBytes(), TsealHeader.PAGE_BYTES);
+                at = TsealHeader.align(p.endBytes(), TsealHeader.PAGE_BYTES);
             }
             long total = at;
             TsealHeader header = new TsealHeader(fileId, total, kdf, keys.keyCheck(), metadata, snapshot.keys(), placed);
