@@ -1,0 +1,88 @@
+package dev.tensorseal;
+
+import dev.tensorseal.internal.tseal.PassphraseKey;
+import dev.tensorseal.internal.tseal.TsealFiles;
+import dev.tensorseal.internal.tseal.TsealReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code .tseal} files (FORMAT.md): a store's sealed chunks behind an authenticated header. Opening maps the
+ * file and reads only the header (O(header)); tensors decrypt lazily when read, chunks are authenticated then.
+ * Writes go to a temporary file that is forced and atomically renamed, so a crash leaves the old file or none.
+ *
+ * <pre>{@code
+ * try (KeySource key = KeySource.file(Path.of("model.key"));
+ *      TensorStore store = SealedFile.open(Path.of("model.tseal"), key);
+ *      TensorView w = store.read("encoder.weight")) {
+ *     MemorySegment plaintext = w.segment();
+ * }
+ * }</pre>
+ */
+public final class SealedFile {
+    /** The tensor that holds an imported ONNX graph (every initializer marked external, no weight bytes). */
+    public static final String ONNX_GRAPH_TENSOR = TsealFiles.ONNX_GRAPH_TENSOR;
+
+    private SealedFile() {}
+
+    /**
+     * Opens {@code file} into a store. Wrong key, an edited header byte, or appended/removed bytes fail here
+     * with an {@link IntegrityException} that says which; a damaged chunk fails when it is read.
+     */
+    public static TensorStore open(Path file, KeySource key) throws IOException {
+        return TsealFiles.open(file, key).store();
+    }
+
+    /** Opens a file sealed under a passphrase (Argon2id parameters and salt come from the header, bounded). */
+    public static TensorStore open(Path file, char[] passphrase) throws IOException {
+        return open(file, passphraseKeyFor(file, passphrase));
+    }
+
+    /** A key for opening {@code file} from {@code passphrase}, with the Argon2id parameters recorded in it. */
+    public static KeySource passphraseKeyFor(Path file, char[] passphrase) throws IOException {
+        var kdf = TsealReader.kdfOf(file);
+        if (kdf == null) {
+            throw new UnsupportedParameterException(file.getFileName() + " was sealed under a key, not a passphrase");
+        }
+        return new PassphraseKey(passphrase, kdf);
+    }
+
+    /** A fresh passphrase key (random salt, Argon2id 64 MiB / 3 passes) whose parameters a saved file records. */
+    public static KeySource newPassphraseKey(char[] passphrase) {
+        return PassphraseKey.fresh(passphrase);
+    }
+
+    /** Saves {@code store} (sealed under {@code key}, its current key) to {@code file}; no plaintext is touched. */
+    public static void save(TensorStore store, KeySource key, Path file) throws IOException {
+        TsealFiles.save(store, key, file, Map.of("source", "store"));
+    }
+
+    /** Seals a {@code .safetensors} file, or a sharded checkpoint given its {@code *.index.json}, into {@code out}. */
+    public static void importSafetensors(Path in, KeySource key, Path out) throws IOException {
+        TsealFiles.importSafetensors(in, key, out, bytes -> { });
+    }
+
+    /** Seals an ONNX model: initializers become tensors, the graph is kept (sealed) with its initializers external. */
+    public static void importOnnx(Path in, KeySource key, Path out) throws IOException {
+        TsealFiles.importOnnx(in, key, out, bytes -> { });
+    }
+
+    /**
+     * Exports a file sealed from safetensors back to safetensors: same names, dtypes, shapes, bytes and
+     * {@code __metadata__}; a sharded source is written as its shards plus {@code out} as the index.
+     */
+    public static void exportSafetensors(Path in, KeySource key, Path out) throws IOException {
+        TsealFiles.export(in, key, out, bytes -> { });
+    }
+
+    /** Authenticates every chunk; throws an {@link IntegrityException} naming the first bad tensor and chunk. */
+    public static void verify(Path file, KeySource key) throws IOException {
+        TsealFiles.verify(file, key, bytes -> { });
+    }
+
+    /** Re-wraps the data keys under {@code newKey} (header rewrite; chunk ciphertext is copied, not re-sealed). */
+    public static void rekey(Path file, KeySource oldKey, KeySource newKey) throws IOException {
+        TsealFiles.rekey(file, oldKey, newKey);
+    }
+}

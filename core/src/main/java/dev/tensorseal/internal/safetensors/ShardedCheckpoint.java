@@ -1,0 +1,73 @@
+package dev.tensorseal.internal.safetensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The shards of a sharded checkpoint, opened and cross-checked against the index: every tensor the index
+ * names is in the shard it names, and every tensor in a shard is in the index (no orphans, no duplicates).
+ */
+public final class ShardedCheckpoint implements AutoCloseable {
+    private final ShardIndex index;
+    private final List<SafetensorsFile> shards;
+
+    private ShardedCheckpoint(ShardIndex index, List<SafetensorsFile> shards) {
+        this.index = index;
+        this.shards = shards;
+    }
+
+    public static ShardedCheckpoint open(Path indexFile) throws IOException {
+        ShardIndex index = ShardIndex.read(indexFile);
+        Path dir = indexFile.toAbsolutePath().getParent();
+        List<SafetensorsFile> shards = new ArrayList<>();
+        try {
+            Set<String> seen = new HashSet<>();
+            for (String name : index.shardNames()) {
+                SafetensorsFile shard = SafetensorsFile.open(dir.resolve(name));
+                shards.add(shard);
+                for (SafetensorsEntry e : shard.header().tensors()) {
+                    String listed = index.weightMap().get(e.name());
+                    if (!name.equals(listed)) {
+                        throw new SafetensorsException(name + ": tensor '" + e.name() + "' is "
+                                + (listed == null ? "not in the index" : "listed in shard " + listed));
+                    }
+                    if (!seen.add(e.name())) {
+                        throw new SafetensorsException(name + ": tensor '" + e.name() + "' appears in two shards");
+                    }
+                }
+            }
+            for (String tensor : index.weightMap().keySet()) {
+                if (!seen.contains(tensor)) {
+                    throw new SafetensorsException(indexFile.getFileName() + ": tensor '" + tensor + "' is missing from shard "
+                            + index.weightMap().get(tensor));
+                }
+            }
+            return new ShardedCheckpoint(index, List.copyOf(shards));
+        } catch (IOException | RuntimeException e) {
+            for (SafetensorsFile s : shards) {
+                s.close();
+            }
+            throw e;
+        }
+    }
+
+    public ShardIndex index() {
+        return index;
+    }
+
+    /** Shards in index order (sorted by file name). */
+    public List<SafetensorsFile> shards() {
+        return shards;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (SafetensorsFile s : shards) {
+            s.close();
+        }
+    }
+}

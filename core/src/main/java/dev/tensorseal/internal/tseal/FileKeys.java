@@ -1,0 +1,69 @@
+package dev.tensorseal.internal.tseal;
+
+import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.crypto.Hkdf;
+import dev.tensorseal.internal.crypto.SecretBytes;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Keys a .tseal header needs, derived by HKDF-SHA256 from the master key with the file id as salt: the
+ * header MAC key and the key-check value (which tells a wrong key from an edited header). The data-key
+ * wrapping key is the store's (same derivation, its own label), so a file's wrapped keys are the store's.
+ */
+final class FileKeys implements AutoCloseable {
+    static final byte[] MAC_INFO = "tensorseal v1 file header mac".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] CHECK_INFO = "tensorseal v1 file key check".getBytes(StandardCharsets.US_ASCII);
+    private final SecretBytes macKey;
+    private final byte[] keyCheck;
+
+    FileKeys(KeySource source, byte[] fileId) {
+        try (SecretBytes master = load(source)) {
+            this.macKey = Hkdf.deriveSecret(master, fileId, MAC_INFO, 32);
+            try (SecretBytes check = Hkdf.deriveSecret(master, fileId, CHECK_INFO, 32)) {
+                this.keyCheck = check.insecureCopy();
+            }
+        }
+    }
+
+    private static SecretBytes load(KeySource source) {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment tmp = arena.allocate(KeySource.KEY_BYTES);
+            try {
+                source.writeKey(tmp);
+                return SecretBytes.copyOf(tmp);
+            } finally {
+                tmp.fill((byte) 0);
+            }
+        }
+    }
+
+    byte[] keyCheck() {
+        return keyCheck.clone();
+    }
+
+    boolean keyCheckMatches(byte[] stored) {
+        return MessageDigest.isEqual(keyCheck, stored);
+    }
+
+    byte[] mac(byte[] header) {
+        byte[] raw = macKey.insecureCopy();
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(raw, "HmacSHA256"));
+            return mac.doFinal(header);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        } finally {
+            java.util.Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    @Override
+    public void close() {
+        macKey.close();
+    }
+}

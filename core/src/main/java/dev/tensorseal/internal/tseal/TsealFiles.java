@@ -1,0 +1,238 @@
+package dev.tensorseal.internal.tseal;
+
+import dev.tensorseal.DType;
+import dev.tensorseal.IntegrityException;
+import dev.tensorseal.KeySource;
+import dev.tensorseal.TensorInfo;
+import dev.tensorseal.TensorSealException;
+import dev.tensorseal.TensorStore;
+import dev.tensorseal.TensorView;
+import dev.tensorseal.internal.onnx.OnnxInitializer;
+import dev.tensorseal.internal.onnx.OnnxModel;
+import dev.tensorseal.internal.safetensors.SafetensorsEntry;
+import dev.tensorseal.internal.safetensors.SafetensorsFile;
+import dev.tensorseal.internal.safetensors.SafetensorsWriter;
+import dev.tensorseal.internal.safetensors.ShardIndex;
+import dev.tensorseal.internal.safetensors.ShardedCheckpoint;
+import dev.tensorseal.internal.store.ArenaPlaintextMemory;
+import dev.tensorseal.internal.store.NonceObserver;
+import dev.tensorseal.internal.store.SealedStore;
+import dev.tensorseal.internal.store.StoreBridge;
+import dev.tensorseal.internal.store.StoreConfig;
+import dev.tensorseal.internal.store.TensorMeta;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Model-level operations on .tseal files: open into a store, save a store, import safetensors (single or
+ * sharded) and ONNX, export back. Metadata keys: {@code source} ({@code safetensors}, {@code sharded},
+ * {@code onnx}, {@code store}), {@code st.KEY} (safetensors {@code __metadata__}), {@code index.KEY} (shard index
+ * metadata, JSON text), {@code shard.TENSOR} (the shard file a tensor came from).
+ */
+public final class TsealFiles {
+    /** Name of the U8 tensor that holds an imported ONNX graph (initializers external, no weight bytes). */
+    public static final String ONNX_GRAPH_TENSOR = "__tensorseal_onnx_graph__";
+    static final long EXPORT_SLICE_BYTES = 16L << 20;
+
+    private TsealFiles() {}
+
+    /** A store for sealing; its chunks are the file's chunks. */
+    public static TensorStore newStore(KeySource key) {
+        return TensorStore.builder().keySource(key).build();
+    }
+
+    static StoreConfig config(KeySource key) {
+        return new StoreConfig(key, "jce", TensorMeta.DEFAULT_CHUNK_BYTES, 1L << 30, Runtime.getRuntime().availableProcessors(),
+                ArenaPlaintextMemory.INSTANCE, NonceObserver.NONE, new SecureRandom());
+    }
+
+    /** An opened file: its authenticated header and a store over its mapped chunks. */
+    public record Opened(TsealHeader header, TensorStore store) {}
+
+    /** Opens {@code file} into a store; the mapping is released when the store becomes unreachable. */
+    public static Opened open(Path file, KeySource key) throws IOException {
+        TsealReader.Opened o = TsealReader.open(file, key, Arena.ofAuto());
+        SealedStore s;
+        try {
+            s = SealedStore.restore(config(key), o.snapshot());
+        } catch (IntegrityException e) {
+            throw new IntegrityException(file.getFileName() + ": a data key does not unwrap under this key: " + e.getMessage());
+        }
+        return new Opened(o.header(), StoreBridge.wrap(s));
+    }
+
+    public static void save(TensorStore store, KeySource key, Path file, Map<String, String> metadata) throws IOException {
+        KdfParams kdf = key instanceof PassphraseKey p ? p.params() : null;
+        TsealWriter.write(StoreBridge.unwrap(store).snapshot(), key, kdf, metadata, file);
+    }
+
+    /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
+    public static void importSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        try (TensorStore store = newStore(key)) {
+            if (in.getFileName().toString().endsWith(".json")) {
+                metadata.put("source", "sharded");
+                try (ShardedCheckpoint c = ShardedCheckpoint.open(in)) {
+                    c.index().metadataJson().forEach((k, v) -> metadata.put("index." + k, v));
+                    for (SafetensorsFile shard : c.shards()) {
+                        String name = shard.path().getFileName().toString();
+                        shard.header().metadata().forEach((k, v) -> metadata.put("st." + name + "." + k, v));
+                        for (SafetensorsEntry e : shard.header().tensors()) {
+                            metadata.put("shard." + e.name(), name);
+                        }
+                        putAll(store, shard, progressBytes);
+                    }
+                }
+            } else {
+                metadata.put("source", "safetensors");
+                try (SafetensorsFile f = SafetensorsFile.open(in)) {
+                    f.header().metadata().forEach((k, v) -> metadata.put("st." + k, v));
+                    putAll(store, f, progressBytes);
+                    metadata.put("order", String.join("\n", f.header().tensors().stream().map(SafetensorsEntry::name).toList()));
+                }
+            }
+            save(store, key, out, metadata);
+        }
+    }
+
+    private static void putAll(TensorStore store, SafetensorsFile f, LongConsumer progressBytes) throws IOException {
+        for (SafetensorsEntry e : f.header().tensors()) {
+            // A mapping per tensor, released at once: the source is paged in and sealed chunk by chunk.
+            try (Arena arena = Arena.ofShared()) { // shared: the store seals chunks in parallel
+                MemorySegment data = e.lengthBytes() == 0 ? MemorySegment.ofArray(new byte[0]) : f.map(e, arena);
+                store.put(e.name(), DType.of(e.dtype()), e.shape(), data);
+            }
+            progressBytes.accept(e.lengthBytes());
+        }
+    }
+
+    /** Seals an ONNX model: every initializer becomes a tensor, the graph (initializers external) another. */
+    public static void importOnnx(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        try (TensorStore store = newStore(key); Arena arena = Arena.ofShared();
+                FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
+            MemorySegment model = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            OnnxModel m = OnnxModel.read(model);
+            for (OnnxInitializer i : m.initializers()) {
+                store.put(i.name(), DType.of(i.dtype()), i.dims(), i.data());
+                progressBytes.accept(i.data().byteSize());
+            }
+            byte[] graph = m.rewriteExternal();
+            store.put(ONNX_GRAPH_TENSOR, DType.U8, new long[] {graph.length}, graph);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("source", "onnx");
+            metadata.put("order", String.join("\n", m.initializers().stream().map(OnnxInitializer::name).toList()));
+            save(store, key, out, metadata);
+        }
+    }
+
+    /**
+     * Exports to the source format: a .safetensors file, a sharded checkpoint (out = the index path; shards are
+     * written beside it under their original names), or for ONNX-sourced files the .onnx with weights restored.
+     */
+    public static void export(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        Opened o = open(in, key);
+        try (TensorStore store = o.store()) {
+            Map<String, String> md = o.header().metadata();
+            String source = md.getOrDefault("source", "store");
+            switch (source) {
+                case "onnx" -> throw new dev.tensorseal.UnsupportedParameterException(in.getFileName()
+                        + ": exporting an ONNX-sourced file back to .onnx is not implemented yet; use SealedFile.open and the '"+ONNX_GRAPH_TENSOR+"' tensor");
+                case "sharded" -> exportSharded(store, md, out, progressBytes);
+                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes);
+            }
+        }
+    }
+
+    static List<String> names(TensorStore store, Map<String, String> md) {
+        String order = md.get("order");
+        if (order != null) {
+            return order.isEmpty() ? List.of() : List.of(order.split("\n", -1));
+        }
+        return store.list().stream().map(TensorInfo::name).filter(n -> !n.equals(ONNX_GRAPH_TENSOR)).toList();
+    }
+
+    private static Map<String, String> prefixed(Map<String, String> md, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        md.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    private static void exportSharded(TensorStore store, Map<String, String> md, Path indexOut, LongConsumer progress)
+            throws IOException {
+        Map<String, String> weightMap = new LinkedHashMap<>(prefixed(md, "shard."));
+        Map<String, List<String>> byShard = new LinkedHashMap<>();
+        weightMap.forEach((t, s) -> byShard.computeIfAbsent(s, x -> new ArrayList<>()).add(t));
+        Path dir = indexOut.toAbsolutePath().getParent();
+        for (var e : byShard.entrySet()) {
+            exportSafetensors(store, e.getValue(), prefixed(md, "st." + e.getKey() + "."), dir.resolve(e.getKey()), progress);
+        }
+        byte[] index = new ShardIndex(weightMap, prefixed(md, "index.")).encode();
+        TsealWriter.atomicWrite(indexOut, ch -> TsealWriter.writeAt(ch, java.nio.ByteBuffer.wrap(index), 0));
+    }
+
+    static void exportSafetensors(TensorStore store, List<String> names, Map<String, String> metadata, Path out,
+            LongConsumer progress) throws IOException {
+        List<SafetensorsWriter.Declared> declared = new ArrayList<>();
+        for (String n : names) {
+            TensorInfo info = store.info(n).orElseThrow(() -> new TensorSealException("the file has no tensor '" + n + "'"));
+            declared.add(new SafetensorsWriter.Declared(n, info.dtype().name(), info.shape()));
+        }
+        TsealWriter.atomicWrite(out, ch -> {
+            SafetensorsWriter w = new SafetensorsWriter(ch, declared, metadata);
+            for (String n : names) {
+                streamTensor(store, n, w::write, progress);
+            }
+            w.finish();
+        });
+    }
+
+    /** A sink of plaintext slices, each valid only during the call. */
+    interface Sink {
+        void accept(java.nio.ByteBuffer slice) throws IOException;
+    }
+
+    /** Decrypts {@code name} slice by slice (at most 16 MiB of plaintext open at once) into {@code sink}. */
+    static void streamTensor(TensorStore store, String name, Sink sink, LongConsumer progress) throws IOException {
+        long size = store.info(name).orElseThrow().byteSize();
+        for (long at = 0; at < size; at += EXPORT_SLICE_BYTES) {
+            long len = Math.min(EXPORT_SLICE_BYTES, size - at);
+            try (TensorView v = store.read(name, at, len)) {
+                sink.accept(v.segment().asByteBuffer());
+            }
+            progress.accept(len);
+        }
+    }
+
+    /** Authenticates every chunk of every tensor; the first failure names its tensor and chunk. */
+    public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
+        Opened o = open(in, key);
+        try (TensorStore store = o.store()) {
+            for (TsealHeader.Entry e : o.header().tensors()) {
+                streamTensor(store, e.info().name(), b -> { }, progress);
+            }
+        }
+    }
+
+    /** Rewrites {@code file} with its data keys wrapped under {@code newKey}; chunk ciphertext is copied unchanged. */
+    public static void rekey(Path file, KeySource oldKey, KeySource newKey) throws IOException {
+        Opened o = open(file, oldKey);
+        try (TensorStore store = o.store()) {
+            store.rekey(newKey);
+            save(store, newKey, file, o.header().metadata());
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.tensorseal.internal.tseal;
+
+import dev.tensorseal.DType;
+import dev.tensorseal.IntegrityException;
+import dev.tensorseal.TensorInfo;
+import dev.tensorseal.TensorSealException;
+import dev.tensorseal.internal.store.StoreSnapshot;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The header of a .tseal file (FORMAT.md, "Header"): fixed prefix, metadata, wrapped data keys and the tensor
+ * table. Decoding bounds every count and length by the bytes actually present, so absurd values fail with a
+ * message instead of an allocation.
+ */
+public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck,
+                          Map<String, String> metadata, List<StoreSnapshot.WrappedKey> keys, List<Entry> tensors) {
+    public static final byte[] MAGIC = {'T', 'S', 'E', 'A', 'L', 0, '\r', '\n'};
+    public static final int VERSION = 1;
+    public static final int PREFIX_BYTES = 104;
+    public static final int MAC_BYTES = 32;
+    public static final int MAX_HEADER_BYTES = 64 << 20;
+    public static final int PAGE_BYTES = 4096;
+    public static final int CHUNK_ALIGN_BYTES = 64;
+    static final int TAG_BYTES = 16;
+
+    /** One tensor's row: its table plus where its first chunk starts in the file. */
+    public record Entry(byte[] tensorId, TensorInfo info, int chunkSizeBytes, long dataOffsetBytes, int[] keyIndex,
+                        long[] generations) {
+        public long chunkCount() {
+            return keyIndex.length;
+        }
+
+        public long strideBytes() {
+            return align(chunkSizeBytes + (long) TAG_BYTES, CHUNK_ALIGN_BYTES);
+        }
+
+        public long chunkOffsetBytes(int index) {
+            return dataOffsetBytes + index * strideBytes();
+        }
+
+        /** Where this tensor's last chunk ends (the last chunk is not padded to a full stride). */
+        public long endBytes() {
+            int n = keyIndex.length;
+            return n == 0 ? dataOffsetBytes : chunkOffsetBytes(n - 1) + chunkBytes(n - 1);
+        }
+
+        public long chunkBytes(int index) {
+            long plain = Math.min(chunkSizeBytes, info.byteSize() - (long) index * chunkSizeBytes);
+            return plain + TAG_BYTES;
+        }
+    }
+
+    static long align(long v, long to) {
+        return (v + to - 1) / to * to;
+    }
+
+    /** Chunks of {@code info} at {@code chunkSizeBytes}: 0 for an empty tensor. */
+    static long chunkCount(TensorInfo info, int chunkSizeBytes) {
+        return (info.byteSize() + chunkSizeBytes - 1) / chunkSizeBytes;
+    }
+
+    /** Encodes the header region (prefix, body, zero padding) of exactly {@code headerBytes} bytes. */
+    byte[] encode(int headerBytes) {
+        ByteBuffer b = ByteBuffer.allocate(headerBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).putInt(VERSION).putInt(headerBytes).put(fileId).putLong(totalFileBytes);
+        if (kdf == null) {
+            b.put(new byte[32]);
+        } else {
+            b.put((byte) 1).put(new byte[3]).putInt(kdf.memoryKiB()).putInt(kdf.iterations()).putInt(kdf.parallelism())
+                    .put(kdf.salt());
+        }
+        b.put(keyCheck);
+        encodeBody(b);
+        return b.array();
+    }
+
+    /** Bytes the header region needs before padding. */
+    int unpaddedBytes() {
+        ByteBuffer counter = ByteBuffer.allocate(MAX_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        encodeBody(counter);
+        return PREFIX_BYTES + counter.position();
+    }
+
+    private void encodeBody(ByteBuffer b) {
+        b.putInt(metadata.size());
+        for (var e : metadata.entrySet()) {
+            putString(b, e.getKey());
+            putString(b, e.getValue());
+        }
+        b.putInt(keys.size());
+        for (StoreSnapshot.WrappedKey k : keys) {
+            b.put(k.keyId());
+            byte[] w = k.wrappedKey();
+            b.putShort((short) w.length).put(w);
+        }
+        b.putInt(tensors.size());
+        for (Entry t : tensors) {
+            b.put(t.tensorId());
+            putString(b, t.info().name());
+            putString(b, t.info().dtype().name());
+            long[] shape = t.info().shape();
+            b.putInt(shape.length);
+            for (long d : shape) {
+                b.putLong(d);
+            }
+            b.putInt(t.chunkSizeBytes()).putLong(t.dataOffsetBytes()).putLong(t.keyIndex.length);
+            for (int i = 0; i < t.keyIndex.length; i++) {
+                b.putInt(t.keyIndex[i]).putLong(t.generations[i]);
+            }
+        }
+    }
+
+    private static void putString(ByteBuffer b, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        b.putInt(bytes.length).put(bytes);
+    }
+
+    /** The fixed prefix fields needed before the header can be authenticated. */
+    record Prefix(int headerBytes, byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck) {}
+
+    static Prefix decodePrefix(ByteBuffer header, String source) {
+        ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[8];
+        b.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new TensorSealException(source + ": not a .tseal file (bad magic)");
+        }
+        int version = b.getInt();
+        if (version != VERSION) {
+            throw new dev.tensorseal.UnsupportedParameterException(source + ": .tseal format version " + version
+                    + " is not supported; this build reads version " + VERSION);
+        }
+        int headerBytes = b.getInt();
+        byte[] fileId = new byte[16];
+        b.get(fileId);
+        long total = b.getLong();
+        int kind = b.get();
+        b.position(b.position() + 3);
+        int mem = b.getInt();
+        int iterations = b.getInt();
+        int parallelism = b.getInt();
+        byte[] salt = new byte[16];
+        b.get(salt);
+        byte[] check = new byte[32];
+        b.get(check);
+        KdfParams kdf = switch (kind) {
+            case 0 -> null;
+            case 1 -> new KdfParams(mem, iterations, parallelism, salt);
+            default -> throw new IntegrityException(source + ": unknown key-derivation kind " + kind + " in the header");
+        };
+        return new Prefix(headerBytes, fileId, total, kdf, check);
+    }
+
+    /** Decodes an authenticated header region; structural errors are integrity errors (the MAC already passed). */
+    static TsealHeader decode(ByteBuffer header, String source) {
+        Prefix p = decodePrefix(header, source);
+        ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(PREFIX_BYTES);
+        try {
+            Map<String, String> metadata = new LinkedHashMap<>();
+            int n = count(b, 8, source, "metadata");
+            for (int i = 0; i < n; i++) {
+                metadata.put(getString(b, source), getString(b, source));
+            }
+            List<StoreSnapshot.WrappedKey> keys = new ArrayList<>();
+            n = count(b, 18, source, "key");
+            for (int i = 0; i < n; i++) {
+                byte[] id = new byte[16];
+                b.get(id);
+                int len = Short.toUnsignedInt(b.getShort());
+                if (len > 64) {
+                    throw new IntegrityException(source + ": wrapped key of " + len + " bytes (at most 64)");
+                }
+                byte[] w = new byte[len];
+                b.get(w);
+                keys.add(new StoreSnapshot.WrappedKey(id, w));
+            }
+            List<Entry> tensors = new ArrayList<>();
+            n = count(b, 16 + 4 + 4 + 4 + 4 + 8 + 8, source, "tensor");
+            for (int i = 0; i < n; i++) {
+                byte[] id = new byte[16];
+                b.get(id);
+                String name = getString(b, source);
+                DType dtype = DType.of(getString(b, source));
+                int rank = count(b, 8, source, "dimension");
+                long[] shape = new long[rank];
+                for (int d = 0; d < rank; d++) {
+                    shape[d] = b.getLong();
+                }
+                TensorInfo info = TensorInfo.of(name, dtype, shape);
+                int chunkSize = b.getInt();
+                long offset = b.getLong();
+                long chunks = b.getLong();
+                if (chunkSize <= 0 || chunks != chunkCount(info, chunkSize) || chunks > b.remaining() / 12) {
+                    throw new IntegrityException(source + ": tensor '" + name + "' has " + chunks + " chunks of "
+                            + chunkSize + " bytes for " + info.byteSize() + " bytes");
+                }
+                int[] ki = new int[(int) chunks];
+                long[] gens = new long[(int) chunks];
+                for (int c = 0; c < chunks; c++) {
+                    ki[c] = b.getInt();
+                    gens[c] = b.getLong();
+                }
+                tensors.add(new Entry(id, info, chunkSize, offset, ki, gens));
+            }
+            return new TsealHeader(p.fileId(), p.totalFileBytes(), p.kdf(), p.keyCheck(), metadata, keys, tensors);
+        } catch (BufferUnderflowException e) {
+            throw new IntegrityException(source + ": the header table runs past the header's end");
+        }
+    }
+
+    private static int count(ByteBuffer b, int minEntryBytes, String source, String what) {
+        int n = b.getInt();
+        if (n < 0 || (long) n * minEntryBytes > b.remaining()) {
+            throw new IntegrityException(source + ": " + what + " count " + Integer.toUnsignedString(n)
+                    + " does not fit in the " + b.remaining() + " header bytes left");
+        }
+        return n;
+    }
+
+    private static String getString(ByteBuffer b, String source) {
+        int len = b.getInt();
+        if (len < 0 || len > b.remaining()) {
+            throw new IntegrityException(source + ": string of " + Integer.toUnsignedString(len)
+                    + " bytes does not fit in the header");
+        }
+        byte[] bytes = new byte[len];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

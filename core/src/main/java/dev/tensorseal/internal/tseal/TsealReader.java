@@ -1,0 +1,122 @@
+package dev.tensorseal.internal.tseal;
+
+import dev.tensorseal.IntegrityException;
+import dev.tensorseal.KeySource;
+import dev.tensorseal.TensorSealException;
+import dev.tensorseal.internal.store.ChunkAad;
+import dev.tensorseal.internal.store.StoreSnapshot;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens a .tseal file: reads and authenticates the header (key check, then HMAC over every header byte, then
+ * the total length), maps the file, and returns a store snapshot whose chunks are slices of the mapping.
+ * Cost is O(header); chunks are authenticated when the store decrypts them.
+ */
+public final class TsealReader {
+    private TsealReader() {}
+
+    /** The header read without a key: for {@code inspect}; nothing in it is authenticated. */
+    public static TsealHeader readUnverified(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer region = readRegion(ch, path);
+            return TsealHeader.decode(region, path.getFileName().toString());
+        }
+    }
+
+    /** The key-derivation parameters in the (unauthenticated) header, or null when sealed under a raw key. */
+    public static KdfParams kdfOf(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return TsealHeader.decodePrefix(readRegion(ch, path), path.getFileName().toString()).kdf();
+        }
+    }
+
+    /** An authenticated header and the mapped file's chunks as a store snapshot. */
+    public record Opened(TsealHeader header, StoreSnapshot snapshot) {}
+
+    /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
+    public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
+        String source = path.getFileName().toString();
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer region = readRegion(ch, path);
+            TsealHeader.Prefix prefix = TsealHeader.decodePrefix(region, source);
+            try (FileKeys keys = new FileKeys(key, prefix.fileId())) {
+                if (!keys.keyCheckMatches(prefix.keyCheck())) {
+                    throw new IntegrityException(source + ": wrong key (the key check value does not match " + key.description() + ")");
+                }
+                ByteBuffer macStored = ByteBuffer.allocate(TsealHeader.MAC_BYTES);
+                readFully(ch, macStored, prefix.headerBytes());
+                byte[] regionBytes = new byte[region.remaining()];
+                region.duplicate().get(regionBytes);
+                if (!java.security.MessageDigest.isEqual(keys.mac(regionBytes), macStored.array())) {
+                    throw new IntegrityException(source + ": header authentication failed: a header byte was changed");
+                }
+            }
+            long size = ch.size();
+            if (size != prefix.totalFileBytes()) {
+                throw new IntegrityException(source + ": file is " + size + " bytes but its header says "
+                        + prefix.totalFileBytes() + ": bytes were " + (size > prefix.totalFileBytes() ? "appended" : "removed"));
+            }
+            TsealHeader header = TsealHeader.decode(region, source);
+            MemorySegment map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            List<StoreSnapshot.Tensor> tensors = new ArrayList<>();
+            long dataStart = prefix.headerBytes() + TsealHeader.MAC_BYTES;
+            long previousEnd = dataStart;
+            for (TsealHeader.Entry e : header.tensors()) {
+                long end = e.endBytes();
+                if (e.dataOffsetBytes() < previousEnd || end > size || end < e.dataOffsetBytes()) {
+                    throw new IntegrityException(source + ": tensor '" + e.info().name() + "' data at " + e.dataOffsetBytes()
+                            + " overlaps the header or another tensor, or runs past the end");
+                }
+                previousEnd = end;
+                MemorySegment[] chunks = new MemorySegment[(int) e.chunkCount()];
+                for (int c = 0; c < chunks.length; c++) {
+                    chunks[c] = map.asSlice(e.chunkOffsetBytes(c), e.chunkBytes(c));
+                }
+                tensors.add(new StoreSnapshot.Tensor(e.tensorId(), e.info(), e.chunkSizeBytes(), e.keyIndex(), e.generations(), chunks));
+            }
+            return new Opened(header, new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors));
+        }
+    }
+
+    private static ByteBuffer readRegion(FileChannel ch, Path path) throws IOException {
+        String source = path.getFileName().toString();
+        long size = ch.size();
+        if (size < TsealHeader.PREFIX_BYTES + TsealHeader.MAC_BYTES) {
+            throw new TensorSealException(source + ": " + size + " bytes is too short for a .tseal file");
+        }
+        ByteBuffer start = ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, start, 0);
+        if (!java.util.Arrays.equals(java.util.Arrays.copyOf(start.array(), 8), TsealHeader.MAGIC)) {
+            throw new TensorSealException(source + ": not a .tseal file (bad magic)");
+        }
+        int headerBytes = start.getInt(12);
+        if (headerBytes < TsealHeader.PREFIX_BYTES || headerBytes > TsealHeader.MAX_HEADER_BYTES
+                || headerBytes > size - TsealHeader.MAC_BYTES) {
+            throw new IntegrityException(source + ": header length " + Integer.toUnsignedString(headerBytes) + " is outside ["
+                    + TsealHeader.PREFIX_BYTES + ", min(" + TsealHeader.MAX_HEADER_BYTES + ", " + (size - TsealHeader.MAC_BYTES)
+                    + ")]: the file is truncated or its header was changed");
+        }
+        ByteBuffer region = ByteBuffer.allocate(headerBytes);
+        readFully(ch, region, 0);
+        return region.flip();
+    }
+
+    static void readFully(FileChannel ch, ByteBuffer dst, long position) throws IOException {
+        long at = position;
+        while (dst.hasRemaining()) {
+            int n = ch.read(dst, at);
+            if (n < 0) {
+                throw new IntegrityException("unexpected end of file at byte " + at + ": the file was truncated");
+            }
+            at += n;
+        }
+    }
+}
