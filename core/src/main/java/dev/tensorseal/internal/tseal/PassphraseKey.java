@@ -1,6 +1,7 @@
 package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.crypto.Argon2id;
 import dev.tensorseal.internal.store.keys.Argon2idKeySource;
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
@@ -11,8 +12,8 @@ public final class PassphraseKey implements KeySource {
     private final KdfParams params;
 
     public PassphraseKey(char[] passphrase, KdfParams params) {
-        this.delegate = new Argon2idKeySource(passphrase, params.salt(), params.memoryKiB(), params.iterations(),
-                params.parallelism());
+        this.delegate = new Argon2idKeySource(passphrase, params.salt(), Argon2idKeySource.params(
+                params.memoryKiB(), params.iterations(), params.parallelism(), params.salt()));
         this.params = params;
     }
 
@@ -20,8 +21,9 @@ public final class PassphraseKey implements KeySource {
     public static PassphraseKey fresh(char[] passphrase) {
         byte[] salt = new byte[KdfParams.SALT_BYTES];
         new SecureRandom().nextBytes(salt);
-        return new PassphraseKey(passphrase, new KdfParams(Argon2idKeySource.DEFAULT_MEMORY_KIB,
-                Argon2idKeySource.DEFAULT_ITERATIONS, Argon2idKeySource.DEFAULT_PARALLELISM, salt));
+        Argon2id.Params defaults = Argon2id.Params.DEFAULTS;
+        return new PassphraseKey(passphrase, new KdfParams(defaults.memoryKiB(), defaults.iterations(),
+                defaults.parallelism(), salt));
     }
 
     public KdfParams params() {
