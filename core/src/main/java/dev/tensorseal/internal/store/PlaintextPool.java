@@ -16,7 +16,10 @@ final class PlaintextPool {
         this.budgetBytes = budgetBytes;
     }
 
-    /** A zero-filled block, or {@link CapacityException} (nothing allocated) if the budget would be exceeded. */
+    /**
+     * A block, or {@link CapacityException} (nothing allocated) if the budget would be exceeded. Not
+     * zero-filled here: every caller overwrites the whole block by decrypting into it, and zeroes it on failure.
+     */
     PlaintextMemory.Block take(long bytes, String tensor) {
         if (bytes == 0) {
             return EMPTY;
@@ -33,9 +36,7 @@ final class PlaintextPool {
         } while (!usedBytes.compareAndSet(before, now));
         peakBytes.accumulateAndGet(now, Math::max);
         try {
-            PlaintextMemory.Block b = memory.allocate(bytes);
-            b.segment().fill((byte) 0);
-            return b;
+            return memory.allocate(bytes);
         } catch (RuntimeException | Error e) {
             usedBytes.addAndGet(-bytes);
             throw e;
