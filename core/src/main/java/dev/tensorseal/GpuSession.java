@@ -130,11 +130,16 @@ public final class GpuSession implements AutoCloseable {
      * it). Uses a fresh data key and a generation reserved from the store, so no nonce repeats.
      */
     public TensorInfo seal(DeviceTensor tensor, TensorStore store) {
+        return seal(tensor, store, tensor.info().name());
+    }
+
+    /** As {@link #seal(DeviceTensor, TensorStore)}, committing under tensor name {@code name}. */
+    public TensorInfo seal(DeviceTensor tensor, TensorStore store, String name) {
         if (tensor.session() != this) {
             throw new IllegalArgumentException("tensor '" + tensor.info().name() + "' belongs to another GPU session");
         }
         SealedStore s = StoreBridge.unwrap(store);
-        TensorInfo info = tensor.info();
+        TensorInfo info = TensorInfo.of(name, tensor.info().dtype(), tensor.info().shape());
         try (SealReservation r = s.info(info.name()).isPresent() ? s.reserveExisting(info.name(), 1, 0) : s.reserveNew(info, 1);
              Arena arena = Arena.ofConfined()) {
             if (!r.meta().info().equals(info)) {
