@@ -81,6 +81,11 @@ final class DataKey {
         this.wrapped = w;
     }
 
+    /** The raw key, for building GPU key contexts; valid until {@link #close()}. The one access point outside engines. */
+    java.lang.foreign.MemorySegment insecureKeySegment() {
+        return secret.insecureSegment();
+    }
+
     InsecureNonceAesGcm borrow() {
         InsecureNonceAesGcm c = instances.poll();
         return c != null ? c : engine.newInstance(secret, TAG_BYTES);

@@ -43,6 +43,8 @@ public final class SealedStore implements AutoCloseable {
     private final ConcurrentHashMap<String, TensorState> tensors = new ConcurrentHashMap<>();
     private final Set<ViewLease> openViews = ConcurrentHashMap.newKeySet();
     private final List<DataKey> retired = new ArrayList<>();
+    /** Keys of open reservations not yet committed into a table: zeroed at close if still here. */
+    private final Set<DataKey> reservedKeys = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
     private final PlaintextPool pool;
     private final ChunkCrypto crypto;
     private SecretBytes master;
@@ -223,18 +225,7 @@ public final class SealedStore implements AutoCloseable {
      */
     public WriteLease write(String name, long offsetBytes, long lengthBytes, long waitNanos) {
         TensorState st = state(name);
-        boolean got;
-        try {
-            got = waitNanos <= 0 ? st.writeLock.tryAcquire() : st.writeLock.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WriteConflictException("interrupted while waiting to write tensor '" + name + "'");
-        }
-        if (!got) {
-            throw new WriteConflictException("tensor '" + name + "' is open for writing by another view"
-                    + (waitNanos > 0 ? " (waited " + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms)" : "")
-                    + "; close that view first, or pass a wait time");
-        }
+        acquireWritePermit(st, name, waitNanos);
         structure.readLock().lock();
         try {
             ensureOpen();
@@ -260,6 +251,146 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         } finally {
             structure.readLock().unlock();
+        }
+    }
+
+    private static void acquireWritePermit(TensorState st, String name, long waitNanos) {
+        boolean got;
+        try {
+            got = waitNanos <= 0 ? st.writeLock.tryAcquire() : st.writeLock.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WriteConflictException("interrupted while waiting to write tensor '" + name + "'");
+        }
+        if (!got) {
+            throw new WriteConflictException("tensor '" + name + "' is open for writing by another view"
+                    + (waitNanos > 0 ? " (waited " + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms)" : "")
+                    + "; close that view first, or pass a wait time");
+        }
+    }
+
+    // ---- sealing and opening outside the store (GPU) ----
+
+    /**
+     * Runs {@code work} on the tensor's committed chunk table, under the shared lock so that its data
+     * keys stay alive (and are not zeroed by a concurrent commit) until {@code work} returns.
+     */
+    public <T> T withChunkPlan(String name, java.util.function.Function<ChunkPlan, T> work) {
+        TensorState st = state(name);
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            return work.apply(new ChunkPlan(st.table()));
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /**
+     * Reserves a fresh data key and generations {@code 0..generations-1} for a new tensor
+     * {@code info}; the first {@link SealReservation#commit} creates it (and fails if the name was
+     * taken meanwhile). A tensor of that name must not exist now.
+     */
+    public SealReservation reserveNew(TensorInfo info, long generations) {
+        checkGenerations(generations, 0, info.name());
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            if (tensors.containsKey(info.name())) {
+                throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
+            }
+            byte[] id = new byte[TensorMeta.TENSOR_ID_BYTES];
+            config.random().nextBytes(id);
+            TensorMeta meta = new TensorMeta(id, info, config.chunkSizeBytes());
+            DataKey key = DataKey.create(config.random(), kek, engine);
+            reservedKeys.add(key);
+            return new SealReservation(this, meta, key, null, 0, generations);
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /**
+     * Reserves a fresh data key and the next {@code generations} generations of existing tensor
+     * {@code name}, taking its write permit (waiting up to {@code waitNanos}) until the reservation
+     * closes. Generations are consumed now: the store's own later writes start after the range.
+     */
+    public SealReservation reserveExisting(String name, long generations, long waitNanos) {
+        TensorState st = state(name);
+        acquireWritePermit(st, name, waitNanos);
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            if (st.removed) {
+                throw new IllegalArgumentException("no tensor named '" + name + "' (it was removed)");
+            }
+            long first = nextGeneration(st, name);
+            checkGenerations(generations, first, name);
+            DataKey key = DataKey.create(config.random(), kek, engine);
+            st.nextGeneration = first + generations;
+            reservedKeys.add(key);
+            return new SealReservation(this, st.table().meta, key, st, first, generations);
+        } catch (RuntimeException e) {
+            st.writeLock.release();
+            throw e;
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    private static void checkGenerations(long generations, long first, String name) {
+        if (generations < 1 || generations > GENERATION_LIMIT - first) {
+            throw new CapacityException("cannot reserve " + generations + " generations for tensor '" + name + "' from "
+                    + first + ": 1 to " + (GENERATION_LIMIT - first) + " are left");
+        }
+    }
+
+    void observeSealed(byte[] keyId, byte[] nonce) {
+        config.nonceObserver().sealed(keyId, nonce);
+    }
+
+    /** Publishes a reservation's sealed chunks; returns the tensor's state (created for a new tensor). */
+    TensorState commitReserved(SealReservation r, TensorState st, long generation, MemorySegment[] chunks) {
+        structure.readLock().lock();
+        try {
+            ensureOpen();
+            TensorMeta meta = r.meta();
+            int n = meta.chunkCount();
+            DataKey[] keys = new DataKey[n];
+            java.util.Arrays.fill(keys, r.dataKey());
+            long[] gens = new long[n];
+            java.util.Arrays.fill(gens, generation);
+            ChunkTable next = new ChunkTable(meta, keys, gens, chunks);
+            if (st == null) {
+                TensorState created = new TensorState(next, null, r.endGeneration());
+                created.writeLock.acquireUninterruptibly(); // free: nobody else has seen this state yet
+                if (tensors.putIfAbsent(meta.name(), created) != null) {
+                    throw new IllegalArgumentException("tensor '" + meta.name() + "' was created by another writer"
+                            + " while it was being sealed on the device");
+                }
+                reservedKeys.remove(r.dataKey());
+                return created;
+            }
+            if (st.removed) {
+                throw new IllegalStateException("tensor '" + meta.name() + "' was removed; nothing to commit to");
+            }
+            ChunkTable old = st.table();
+            st.committed.set(next);
+            reservedKeys.remove(r.dataKey());
+            retireUnused(old, next, st.epochKey);
+            return st;
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /** Ends a reservation: a key never committed is retired (zeroed at the next sweep), the permit released. */
+    void releaseReservation(SealReservation r, TensorState st, boolean committed) {
+        if (!committed && reservedKeys.remove(r.dataKey())) {
+            retire(r.dataKey());
+        }
+        if (st != null) {
+            st.writeLock.release();
         }
     }
 
@@ -539,6 +670,9 @@ public final class SealedStore implements AutoCloseable {
                 live.put(st.epochKey, Boolean.TRUE);
             }
         }
+        for (DataKey k : reservedKeys) {
+            live.put(k, Boolean.TRUE); // a reservation may still commit: rekey must re-wrap its key too
+        }
         return new ArrayList<>(live.keySet());
     }
 
@@ -603,6 +737,7 @@ public final class SealedStore implements AutoCloseable {
             for (DataKey k : liveKeys()) {
                 retire(k);
             }
+            reservedKeys.clear(); // liveKeys() included them: retired above
             sweep();
             tensors.clear();
             master.close();

@@ -72,7 +72,8 @@ public final class TensorMeta {
         return (int) Math.min(chunkSizeBytes, info.byteSize() - (long) index * chunkSizeBytes);
     }
 
-    long plainOffset(int index) {
+    /** Where chunk {@code index}'s plaintext starts in the tensor. */
+    public long plainOffset(int index) {
         return (long) index * chunkSizeBytes;
     }
 
