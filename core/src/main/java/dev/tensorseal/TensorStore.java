@@ -1,6 +1,6 @@
 package dev.tensorseal;
 
-import dev.tensorseal.internal.store.ArenaPlaintextMemory;
+import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.PlaintextMemory;
 import dev.tensorseal.internal.store.SealedStore;
@@ -237,7 +237,7 @@ public final class TensorStore implements AutoCloseable {
         private int chunkSizeBytes = TensorMeta.DEFAULT_CHUNK_BYTES;
         private long plaintextBudgetBytes = DEFAULT_PLAINTEXT_BUDGET_BYTES;
         private int parallelism = Runtime.getRuntime().availableProcessors();
-        private PlaintextMemory plaintextMemory = ArenaPlaintextMemory.INSTANCE;
+        private PlaintextMemory plaintextMemory = HardenedPlaintextMemory.system();
         private NonceObserver nonceObserver = NonceObserver.NONE;
         private SecureRandom random;
 

@@ -14,7 +14,7 @@ import dev.tensorseal.internal.safetensors.SafetensorsFile;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
 import dev.tensorseal.internal.safetensors.ShardIndex;
 import dev.tensorseal.internal.safetensors.ShardedCheckpoint;
-import dev.tensorseal.internal.store.ArenaPlaintextMemory;
+import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
@@ -53,7 +53,7 @@ public final class TsealFiles {
 
     static StoreConfig config(KeySource key) {
         return new StoreConfig(key, "jce", TensorMeta.DEFAULT_CHUNK_BYTES, 1L << 30, Runtime.getRuntime().availableProcessors(),
-                ArenaPlaintextMemory.INSTANCE, NonceObserver.NONE, new SecureRandom());
+                HardenedPlaintextMemory.system(), NonceObserver.NONE, new SecureRandom());
     }
 
     /** An opened file: its authenticated header and a store over its mapped chunks. */
