@@ -1,6 +1,7 @@
 package dev.tensorseal.vectors;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,12 @@ public record VectorFile(String name, VectorFormat format, List<GcmCase> gcm, Li
 
     /** Reads and parses {@code path}, detecting its format. */
     public static VectorFile load(Path path) throws IOException {
-        String content = Files.readString(path, StandardCharsets.UTF_8);
+        String content;
+        try {
+            content = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new MalformedVectorsException(path.getFileName() + ": not a vector file (not UTF-8 text)");
+        }
         return parse(path.getFileName().toString(), content);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -83,7 +84,7 @@ public final class WycheproofJson {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> root(String file, String content) throws MalformedVectorsException {
-        try (JsonParser p = JSON.createParser(content)) {
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), content)) {
             Object v = read(p, p.nextToken());
             if (!(v instanceof Map)) {
                 throw new MalformedVectorsException(file + ": not a JSON object");

@@ -49,9 +49,12 @@ final class BcGcmEngine implements GcmEngine {
     private static final class Instance implements InsecureNonceAesGcm {
         private final int tagSizeBytes;
         private final GCMModeCipher cipher = GCMBlockCipher.newInstance(AESEngine.newInstance());
-        /** BC keeps this object's array (our heap copy of the key) until the next init with a key; zeroed in close(). */
+        /**
+         * Our heap copy of the key, until the first init has expanded it into BC's key schedule;
+         * then zeroed (BC's lastKey is this same array, so its copy is zeroed with it).
+         */
         private KeyParameter keyParam;
-        private boolean keyed;
+        private boolean closed;
         private byte[] stageIn = new byte[0];
         private byte[] stageOut = new byte[0];
 
@@ -76,16 +79,20 @@ final class BcGcmEngine implements GcmEngine {
          */
         private void init(boolean forEncryption, byte[] iv, byte[] aad) {
             AesParams.checkIv(iv);
-            if (keyParam == null) {
+            if (closed) {
                 throw new IllegalStateException("AES-GCM instance is closed");
             }
             try {
-                cipher.init(forEncryption, new AEADParameters(keyed ? null : keyParam, tagSizeBytes * 8, iv, aad));
+                cipher.init(forEncryption, new AEADParameters(keyParam, tagSizeBytes * 8, iv, aad));
             } catch (IllegalArgumentException e) {
                 // BC refuses to encrypt twice in a row under one key and nonce.
                 throw new TensorSealException("AES-GCM (bc) refused the parameters: " + e.getMessage());
             }
-            keyed = true;
+            if (keyParam != null) {
+                // KeyParameter.getKey() is BC's own array, not a copy: zero it in place.
+                Arrays.fill(keyParam.getKey(), (byte) 0);
+                keyParam = null;
+            }
         }
 
         @Override
@@ -169,8 +176,8 @@ final class BcGcmEngine implements GcmEngine {
             Arrays.fill(stageOut, (byte) 0);
             stageIn = new byte[0];
             stageOut = new byte[0];
+            closed = true;
             if (keyParam != null) {
-                // KeyParameter.getKey() is BC's own array, not a copy: zero it in place.
                 Arrays.fill(keyParam.getKey(), (byte) 0);
                 keyParam = null;
             }

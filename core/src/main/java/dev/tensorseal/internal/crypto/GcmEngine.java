@@ -25,6 +25,11 @@ public interface GcmEngine {
      */
     InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes);
 
+    /** The CPU engines' names, in the order tools list them: {@code [jce, bc]}. */
+    static java.util.List<String> names() {
+        return Engines.NAMES;
+    }
+
     /** Looks an engine up by name: {@code jce} or {@code bc}. */
     static GcmEngine named(String name) {
         return Engines.named(name);

@@ -63,6 +63,19 @@ class GcmEngineTest {
     }
 
     @Test
+    void instancesCloseWithoutUseAndRefuseUseAfterClose() {
+        for (String name : Engines.NAMES) {
+            try (SecretBytes k = SecretBytes.allocate(16)) {
+                GcmEngine.named(name).newInstance(k, 16).close();
+                InsecureNonceAesGcm g = GcmEngine.named(name).newInstance(k, 16);
+                byte[] sealed = g.seal(new byte[12], new byte[0], new byte[4]);
+                g.close();
+                assertThrows(RuntimeException.class, () -> g.open(new byte[12], new byte[0], sealed));
+            }
+        }
+    }
+
+    @Test
     void aTruncatedCiphertextIsAnIntegrityFailure() {
         for (String name : Engines.NAMES) {
             try (SecretBytes k = SecretBytes.allocate(32); InsecureNonceAesGcm g = GcmEngine.named(name).newInstance(k, 16)) {
