@@ -12,7 +12,8 @@ import java.util.List;
 /** The {@code tensorseal} command line. */
 public final class Main {
     /** Every command, in the order {@code --help} lists them. Register new commands here. */
-    static final List<Command> COMMANDS = List.of(new DoctorCommand(), new GpuInfoCommand(), new VectorsCommand());
+    static final List<Command> COMMANDS = List.of(new KeygenCommand(), new SealCommand(), new OpenCommand(), new InspectCommand(),
+            new VerifyCommand(), new RekeyCommand(), new DoctorCommand(), new GpuInfoCommand(), new VectorsCommand());
 
     private Main() {}
 
