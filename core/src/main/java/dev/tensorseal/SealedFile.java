@@ -76,6 +76,15 @@ public final class SealedFile {
         TsealFiles.export(in, key, out, bytes -> { });
     }
 
+    /**
+     * Exports to the format the file was sealed from: safetensors (single or sharded, as
+     * {@link #exportSafetensors}) or, for an ONNX import, the {@code .onnx} model with every initializer's data
+     * restored inline as {@code raw_data}; plaintext is streamed in slices of at most 16 MiB.
+     */
+    public static void export(Path in, KeySource key, Path out) throws IOException {
+        TsealFiles.export(in, key, out, bytes -> { });
+    }
+
     /** Authenticates every chunk; throws an {@link IntegrityException} naming the first bad tensor and chunk. */
     public static void verify(Path file, KeySource key) throws IOException {
         TsealFiles.verify(file, key, bytes -> { });

@@ -12,7 +12,8 @@ import java.util.List;
 /** The {@code tensorseal} command line. */
 public final class Main {
     /** Every command, in the order {@code --help} lists them. Register new commands here. */
-    static final List<Command> COMMANDS = List.of(new VectorsCommand(), new DoctorCommand(), new GpuInfoCommand());
+    static final List<Command> COMMANDS = List.of(new KeygenCommand(), new SealCommand(), new OpenCommand(), new InspectCommand(),
+            new VerifyCommand(), new RekeyCommand(), new DoctorCommand(), new GpuInfoCommand(), new VectorsCommand());
 
     private Main() {}
 
@@ -59,7 +60,7 @@ public final class Main {
             err.println("tensorseal " + name + ": " + e.getMessage());
             trace(debug, e, err);
             return 2;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             err.println("tensorseal " + name + ": internal error: " + e + " (rerun with --debug for details)");
             trace(debug, e, err);
             return 2;

@@ -9,6 +9,7 @@ import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
 import dev.tensorseal.internal.onnx.OnnxModel;
+import dev.tensorseal.internal.onnx.OnnxRestore;
 import dev.tensorseal.internal.safetensors.SafetensorsEntry;
 import dev.tensorseal.internal.safetensors.SafetensorsFile;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
@@ -145,12 +146,38 @@ public final class TsealFiles {
             Map<String, String> md = o.header().metadata();
             String source = md.getOrDefault("source", "store");
             switch (source) {
-                case "onnx" -> throw new dev.tensorseal.UnsupportedParameterException(in.getFileName()
-                        + ": exporting an ONNX-sourced file back to .onnx is not implemented yet; use SealedFile.open and the '"+ONNX_GRAPH_TENSOR+"' tensor");
+                case "onnx" -> exportOnnx(store, out, progressBytes);
                 case "sharded" -> exportSharded(store, md, out, progressBytes);
                 default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes);
             }
         }
+    }
+
+    /** Writes the .onnx back with every initializer's plaintext inline, streamed slice by slice from the store. */
+    private static void exportOnnx(TensorStore store, Path out, LongConsumer progress) throws IOException {
+        byte[] graph;
+        try (TensorView v = store.read(ONNX_GRAPH_TENSOR)) {
+            graph = v.toByteArray(); // structure only: the importer stored it with no weight bytes
+        }
+        List<OnnxRestore.Piece> plan = OnnxRestore.plan(MemorySegment.ofArray(graph), name -> store.info(name)
+                .orElseThrow(() -> new TensorSealException("the stored graph names initializer '" + name
+                        + "', which the file does not hold")).byteSize());
+        TsealWriter.atomicWrite(out, ch -> {
+            long[] at = {0};
+            for (OnnxRestore.Piece p : plan) {
+                switch (p) {
+                    case OnnxRestore.Bytes b -> {
+                        TsealWriter.writeAt(ch, java.nio.ByteBuffer.wrap(b.bytes()), at[0]);
+                        at[0] += b.lengthBytes();
+                    }
+                    case OnnxRestore.Initializer i -> streamTensor(store, i.name(), slice -> {
+                        int n = slice.remaining();
+                        TsealWriter.writeAt(ch, slice, at[0]);
+                        at[0] += n;
+                    }, progress);
+                }
+            }
+        });
     }
 
     static List<String> names(TensorStore store, Map<String, String> md) {

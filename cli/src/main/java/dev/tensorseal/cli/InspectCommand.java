@@ -1,0 +1,75 @@
+package dev.tensorseal.cli;
+
+import dev.tensorseal.KeySource;
+import dev.tensorseal.TensorStore;
+import dev.tensorseal.internal.tseal.TsealFiles;
+import dev.tensorseal.internal.tseal.TsealHeader;
+import dev.tensorseal.internal.tseal.TsealReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** {@code tensorseal inspect FILE}: the tensor table; authenticated when a key is given, marked unverified if not. */
+final class InspectCommand implements Command {
+    @Override
+    public String name() {
+        return "inspect";
+    }
+
+    @Override
+    public String summary() {
+        return "print a .tseal file's tensor table (header verified with a key, marked unverified without)";
+    }
+
+    @Override
+    public String usage() {
+        return "usage: tensorseal inspect FILE.tseal [KEY]\n"
+                + "Without a key nothing printed is authenticated. With a key the header's MAC is checked (chunks are\n"
+                + "not read; use verify for that).\n" + KeyOptions.KEY_HELP;
+    }
+
+    @Override
+    public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
+        Args a = Args.parse(args, KeyOptions.OPTIONS, Set.of(), Map.of());
+        Path file = Paths.input(a.single(".tseal file"));
+        TsealHeader h;
+        String status;
+        if (KeyOptions.present(a, "--")) {
+            try (KeySource key = KeyOptions.forExisting(a, file, err)) {
+                TsealFiles.Opened o = TsealFiles.open(file, key);
+                try (TensorStore store = o.store()) {
+                    h = o.header();
+                }
+            }
+            status = "verified (key check and header MAC match)";
+        } else {
+            h = TsealReader.readUnverified(file);
+            status = "UNVERIFIED (no key given: nothing below is authenticated)";
+        }
+        out.println("file:    " + file + " (" + h.totalFileBytes() + " bytes, format 1, id "
+                + HexFormat.of().formatHex(h.fileId()) + ")");
+        out.println("header:  " + status);
+        out.println("key:     " + (h.kdf() == null ? "raw 256-bit key" : "passphrase (Argon2id " + h.kdf().memoryKiB()
+                + " KiB, " + h.kdf().iterations() + " passes, " + h.kdf().parallelism() + " lanes)")
+                + ", " + h.keys().size() + " data key(s)");
+        out.println("source:  " + h.metadata().getOrDefault("source", "store"));
+        out.printf("%-40s %-5s %-20s %14s %7s %10s%n", "tensor", "dtype", "shape", "bytes", "chunks", "chunk size");
+        long total = 0;
+        long chunks = 0;
+        for (TsealHeader.Entry e : h.tensors()) {
+            String shape = Arrays.stream(e.info().shape()).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
+            out.printf("%-40s %-5s %-20s %14d %7d %10d%n", e.info().name(), e.info().dtype().name(), shape,
+                    e.info().byteSize(), e.chunkCount(), e.chunkSizeBytes());
+            total += e.info().byteSize();
+            chunks += e.chunkCount();
+        }
+        out.println(h.tensors().size() + " tensors, " + chunks + " chunks, " + total + " bytes of plaintext");
+        return 0;
+    }
+}

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""An independent reader of .tseal files, written from FORMAT.md alone (no project code).
+
+usage: tseal_reader.py FILE.tseal (--key-file KEY | --passphrase-file FILE) --expect EXPECTED.safetensors
+
+Checks the key check value, the header MAC and the total length, unwraps every data key (RFC 5649),
+rebuilds each chunk's AAD and nonce, decrypts every chunk with AES-256-GCM, and compares the tensors
+(names, dtypes, shapes, bytes) with the expected safetensors file. Exit 0 when all match, 1 otherwise.
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import struct
+import sys
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.keywrap import aes_key_unwrap_with_padding
+
+MAGIC = b"TSEAL\x00\r\n"
+TAG = 16
+
+
+class Bad(Exception):
+    pass
+
+
+class Cursor:
+    def __init__(self, buf, pos):
+        self.buf, self.pos = buf, pos
+
+    def take(self, n):
+        if n < 0 or self.pos + n > len(self.buf):
+            raise Bad(f"header field of {n} bytes at {self.pos} runs past the header")
+        b = self.buf[self.pos:self.pos + n]
+        self.pos += n
+        return b
+
+    def u16(self):
+        return struct.unpack("<H", self.take(2))[0]
+
+    def u32(self):
+        return struct.unpack("<I", self.take(4))[0]
+
+    def u64(self):
+        return struct.unpack("<Q", self.take(8))[0]
+
+    def str(self):
+        return self.take(self.u32()).decode("utf-8")
+
+
+def hkdf(master, salt, info):
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(master)
+
+
+def field(b):
+    return struct.pack(">I", len(b)) + b
+
+
+def read(path, key_bytes=None, passphrase=None):
+    data = open(path, "rb").read()
+    if data[:8] != MAGIC:
+        raise Bad("bad magic")
+    version, h = struct.unpack_from("<II", data, 8)
+    if version != 1:
+        raise Bad(f"version {version}")
+    if not (104 <= h <= 64 << 20 and h <= len(data) - 32) or (h + 32) % 4096:
+        raise Bad(f"header length {h} out of bounds")
+    file_id = data[16:32]
+    total = struct.unpack_from("<Q", data, 32)[0]
+    kdf = data[40]
+    if data[41:44] != b"\0\0\0":
+        raise Bad("reserved bytes not zero")
+    mem_kib, iters, lanes = struct.unpack_from("<III", data, 44)
+    salt = data[56:72]
+    key_check = data[72:104]
+    if kdf == 0:
+        if key_bytes is None or len(key_bytes) != 32:
+            raise Bad("file sealed under a raw key: give a 32-byte key file")
+        master = key_bytes
+    elif kdf == 1:
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+        if passphrase is None:
+            raise Bad("file sealed under a passphrase: give a passphrase")
+        master = Argon2id(salt=salt, length=32, iterations=iters, lanes=lanes, memory_cost=mem_kib).derive(passphrase)
+    else:
+        raise Bad(f"key derivation kind {kdf}")
+    if not hmac.compare_digest(hkdf(master, file_id, b"tensorseal v1 file key check"), key_check):
+        raise Bad("wrong key")
+    mac_key = hkdf(master, file_id, b"tensorseal v1 file header mac")
+    if not hmac.compare_digest(hmac.new(mac_key, data[:h], hashlib.sha256).digest(), data[h:h + 32]):
+        raise Bad("header MAC mismatch (header edited)")
+    if total != len(data):
+        raise Bad(f"total length {total} != file size {len(data)}")
+    kek = hkdf(master, file_id, b"tensorseal v1 data-key wrapping key")
+
+    c = Cursor(data[:h], 104)
+    metadata = {}
+    for _ in range(c.u32()):
+        k = c.str()
+        metadata[k] = c.str()
+    keys = []
+    for _ in range(c.u32()):
+        key_id = c.take(16)
+        wrapped = c.take(c.u16())
+        keys.append((key_id, aes_key_unwrap_with_padding(kek, wrapped)))
+    tensors = {}
+    for _ in range(c.u32()):
+        tensor_id = c.take(16)
+        name = c.str()
+        dtype = c.str()
+        shape = [c.u64() for _ in range(c.u32())]
+        chunk_size = c.u32()
+        offset = c.u64()
+        count = c.u64()
+        chunks = [(c.u32(), c.u64()) for _ in range(count)]
+        if offset % 4096:
+            raise Bad(f"{name}: data offset {offset} not 4096-aligned")
+        size = ELEMENT_BYTES[dtype]
+        for d in shape:
+            size *= d
+        if count != -(-size // chunk_size):
+            raise Bad(f"{name}: chunk count {count} for {size} bytes")
+        stride = -(-(chunk_size + TAG) // 64) * 64
+        prefix = (field(struct.pack(">I", 1)) + field(tensor_id) + field(name.encode("utf-8"))
+                  + field(dtype.encode("ascii")) + field(b"".join(struct.pack(">Q", d) for d in shape))
+                  + field(struct.pack(">Q", chunk_size)))
+        out = bytearray()
+        for i, (key_index, generation) in enumerate(chunks):
+            key_id, dek = keys[key_index]
+            n = min(chunk_size, size - i * chunk_size)
+            at = offset + i * stride
+            sealed = data[at:at + n + TAG]
+            aad = prefix + field(struct.pack(">I", i)) + field(struct.pack(">Q", count)) + field(key_id) \
+                + field(struct.pack(">Q", generation))
+            nonce = struct.pack(">IQ", i, generation)
+            try:
+                out += AESGCM(dek).decrypt(nonce, bytes(sealed), aad)
+            except Exception:
+                raise Bad(f"tensor '{name}' chunk {i} does not authenticate")
+        tensors[name] = (dtype, shape, bytes(out))
+    return metadata, tensors
+
+
+ELEMENT_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
+                 "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8}
+
+
+def safetensors(path):
+    data = open(path, "rb").read()
+    n = struct.unpack_from("<Q", data, 0)[0]
+    header = json.loads(data[8:8 + n])
+    header.pop("__metadata__", None)
+    base = 8 + n
+    return {k: (v["dtype"], v["shape"], data[base + v["data_offsets"][0]:base + v["data_offsets"][1]])
+            for k, v in header.items()}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("file")
+    p.add_argument("--key-file")
+    p.add_argument("--passphrase-file")
+    p.add_argument("--expect", required=True)
+    a = p.parse_args()
+    key = open(a.key_file, "rb").read() if a.key_file else None
+    phrase = open(a.passphrase_file, "rb").read().rstrip(b"\n") if a.passphrase_file else None
+    try:
+        metadata, tensors = read(a.file, key, phrase)
+    except Bad as e:
+        print(f"{a.file}: FAIL: {e}")
+        return 1
+    expected = safetensors(a.expect)
+    got = {k: v for k, v in tensors.items()}
+    if set(got) != set(expected):
+        print(f"{a.file}: FAIL: tensors {sorted(got)} != expected {sorted(expected)}")
+        return 1
+    for name, (dtype, shape, b) in expected.items():
+        if got[name] != (dtype, shape, b):
+            print(f"{a.file}: FAIL: tensor '{name}' differs from the expected one")
+            return 1
+    print(f"{a.file}: ok: {len(got)} tensors, {sum(len(v[2]) for v in got.values())} bytes match "
+          f"(source {metadata.get('source')})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
