@@ -12,7 +12,7 @@ import java.util.List;
 /** The {@code tensorseal} command line. */
 public final class Main {
     /** Every command, in the order {@code --help} lists them. Register new commands here. */
-    static final List<Command> COMMANDS = List.of(new DoctorCommand(), new GpuInfoCommand());
+    static final List<Command> COMMANDS = List.of(new DoctorCommand(), new GpuInfoCommand(), new BenchCommand());
 
     private Main() {}
 

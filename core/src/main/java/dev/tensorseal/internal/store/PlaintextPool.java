@@ -18,6 +18,19 @@ final class PlaintextPool {
 
     /** A zero-filled block, or {@link CapacityException} (nothing allocated) if the budget would be exceeded. */
     PlaintextMemory.Block take(long bytes, String tensor) {
+        return take(bytes, tensor, true);
+    }
+
+    /**
+     * Like {@link #take}, without the zero pass: for a caller that overwrites every byte at once (a
+     * chunk-aligned decrypt, which zeroes the block itself on failure). Saves one full pass over a
+     * view's memory on every open.
+     */
+    PlaintextMemory.Block takeToOverwrite(long bytes, String tensor) {
+        return take(bytes, tensor, false);
+    }
+
+    private PlaintextMemory.Block take(long bytes, String tensor, boolean zero) {
         if (bytes == 0) {
             return EMPTY;
         }
@@ -34,7 +47,9 @@ final class PlaintextPool {
         peakBytes.accumulateAndGet(now, Math::max);
         try {
             PlaintextMemory.Block b = memory.allocate(bytes);
-            b.segment().fill((byte) 0);
+            if (zero) {
+                b.segment().fill((byte) 0);
+            }
             return b;
         } catch (RuntimeException | Error e) {
             usedBytes.addAndGet(-bytes);

@@ -52,6 +52,8 @@ public final class SealedStore implements AutoCloseable {
     private SealedStore(StoreConfig config, byte[] storeId) {
         this.config = config;
         this.engine = GcmEngine.named(config.engineName());
+        // Once per JVM (~0.1 s): a model loaded once would otherwise be opened at the JIT's cold speed.
+        this.engine.warmUp();
         this.storeId = storeId.clone();
         this.master = loadMaster(config.keySource());
         try {
@@ -202,7 +204,7 @@ public final class SealedStore implements AutoCloseable {
             ensureOpen();
             ChunkTable t = st.table();
             Span span = Span.of(t.meta, offsetBytes, lengthBytes);
-            PlaintextMemory.Block b = pool.take(span.bytes(), name);
+            PlaintextMemory.Block b = pool.takeToOverwrite(span.bytes(), name);
             try {
                 crypto.open(t, span.first, span.last, b.segment());
             } catch (RuntimeException e) {
@@ -244,7 +246,7 @@ public final class SealedStore implements AutoCloseable {
             nextGeneration(st, name); // refuse a writer that could never commit
             ChunkTable t = st.table();
             Span span = Span.of(t.meta, offsetBytes, lengthBytes);
-            PlaintextMemory.Block b = pool.take(span.bytes(), name);
+            PlaintextMemory.Block b = pool.takeToOverwrite(span.bytes(), name);
             try {
                 crypto.open(t, span.first, span.last, b.segment());
             } catch (RuntimeException e) {
