@@ -22,7 +22,9 @@ final class JceGcmEngine implements GcmEngine {
      * first 64 MiB call run at 0.07 GB/s). Measured on 2 cores: about 100 ms for the whole warm-up.
      */
     static final int WARM_UP_CALLS = 6000;
-    static final int WARM_UP_CALL_BYTES = 1024;
+    static final int WARM_UP_CALL_BYTES = 512; // the smallest call that reaches the fused intrinsic (PARALLEL_LEN)
+    static final int WARM_UP_CHUNK_CALLS = 200;
+    static final int WARM_UP_CHUNK_BYTES = 64 << 10; // the store's default chunk
     private static final Object WARM_UP_LOCK = new Object();
     private static volatile long warmUpNanos = -1;
 
@@ -40,29 +42,51 @@ final class JceGcmEngine implements GcmEngine {
                 return 0;
             }
             long t0 = System.nanoTime();
-            byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            try {
-                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-                SecretKeySpec spec = new SecretKeySpec(key, "AES");
+            loadSiblingCiphers();
+            // Through an engine instance on native segments, as the store calls it, so the staging
+            // copies and this class are compiled too, not only the JDK's cipher.
+            try (SecretBytes key = SecretBytes.random(32, new java.security.SecureRandom());
+                    java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined();
+                    InsecureNonceAesGcm gcm = INSTANCE.newInstance(key, 16)) {
+                MemorySegment plain = arena.allocate(WARM_UP_CHUNK_BYTES, 64);
+                MemorySegment sealed = arena.allocate(WARM_UP_CHUNK_BYTES + 16, 64);
                 byte[] iv = new byte[12];
-                byte[] buf = new byte[WARM_UP_CALL_BYTES + 16];
-                for (int i = 0; i < WARM_UP_CALLS; i++) {
+                byte[] aad = new byte[64];
+                for (int i = 0; i < WARM_UP_CALLS + WARM_UP_CHUNK_CALLS; i++) {
+                    // Many small calls raise the invocation counts; then a few chunk-sized ones, so the
+                    // compiled code is profiled on the branches real chunks take (else it deoptimizes
+                    // on the first real chunk and recompiles while the user waits).
+                    int n = i < WARM_UP_CALLS ? WARM_UP_CALL_BYTES : WARM_UP_CHUNK_BYTES;
                     iv[0] = (byte) i;
                     iv[1] = (byte) (i >>> 8);
-                    c.init(Cipher.ENCRYPT_MODE, spec, new GCMParameterSpec(128, iv));
-                    c.doFinal(buf, 0, WARM_UP_CALL_BYTES, buf, 0);
-                    c.init(Cipher.DECRYPT_MODE, spec, new GCMParameterSpec(128, iv));
-                    c.doFinal(buf, 0, WARM_UP_CALL_BYTES + 16, buf, 0);
+                    gcm.seal(iv, aad, plain.asSlice(0, n), sealed.asSlice(0, n + 16));
+                    gcm.open(iv, aad, sealed.asSlice(0, n + 16), plain.asSlice(0, n));
                 }
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("the JDK lacks AES/GCM/NoPadding", e);
-            } finally {
-                Arrays.fill(key, (byte) 0);
             }
             long spent = System.nanoTime() - t0;
             warmUpNanos = spent;
             return spent;
+        }
+    }
+
+    /**
+     * Loads the other JCE classes the library uses (key wrap, HMAC) before the GCM code is compiled:
+     * loading a new CipherSpi subclass later invalidates the compiled Cipher call paths (class
+     * hierarchy dependencies), and the first real chunks would run deoptimized.
+     */
+    private static void loadSiblingCiphers() {
+        try (SecretBytes kek = SecretBytes.random(32, new java.security.SecureRandom());
+                SecretBytes dek = SecretBytes.random(32, new java.security.SecureRandom())) {
+            KeyWrap.unwrapKey(kek, KeyWrap.wrapKey(kek, dek)).close();
+            KeyWrap.unwrap(kek, KeyWrap.wrap(kek, new byte[32]));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            byte[] k = new byte[32];
+            new java.security.SecureRandom().nextBytes(k);
+            mac.init(new SecretKeySpec(k, "HmacSHA256"));
+            mac.doFinal(new byte[1]);
+            Arrays.fill(k, (byte) 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
         }
     }
 
