@@ -402,7 +402,7 @@ final class BenchCommand implements Command {
                 MemorySegment data = arena.allocate(bytes, 64);
                 for (int chunk = 16 << 10; chunk <= 4 << 20 && chunk <= bytes; chunk <<= 2) {
                     try (TensorStore s = store(ks, 1, chunk, Math.max(bytes, 1L << 30))) {
-                        double[] su = sealUnseal(s, data, 2);
+                        double[] su = sealUnseal(s, data, ROUNDS);
                         points.add(new double[] {chunk, su[0], su[1]});
                     }
                 }
@@ -417,7 +417,7 @@ final class BenchCommand implements Command {
                 MemorySegment data = arena.allocate(bytes, 64);
                 for (int t = 1; t <= threads; t = t < threads && t * 2 > threads ? threads : t * 2) {
                     try (TensorStore s = store(ks, t, CHUNK_BYTES, Math.max(bytes, 1L << 30))) {
-                        double[] su = sealUnseal(s, data, 2);
+                        double[] su = sealUnseal(s, data, ROUNDS);
                         points.add(new double[] {t, su[0], su[1]});
                     }
                     if (t == threads) {
