@@ -30,6 +30,14 @@ public interface GcmEngine {
         return Engines.NAMES;
     }
 
+    /**
+     * Brings this engine to full speed once per JVM (the JDK's GCM needs its intrinsic compiled,
+     * which is call-count driven); returns the nanoseconds spent now, 0 if already done or not needed.
+     */
+    default long warmUp() {
+        return 0;
+    }
+
     /** Looks an engine up by name: {@code jce} or {@code bc}. */
     static GcmEngine named(String name) {
         return Engines.named(name);

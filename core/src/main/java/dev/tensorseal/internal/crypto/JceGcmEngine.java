@@ -15,6 +15,86 @@ import javax.crypto.spec.SecretKeySpec;
 final class JceGcmEngine implements GcmEngine {
     static final JceGcmEngine INSTANCE = new JceGcmEngine();
 
+    /**
+     * Calls of {@link #WARM_UP_CALL_BYTES} each that {@link #warmUp()} makes. HotSpot compiles the
+     * JDK's GCM entry point, and with it the AES-GCM intrinsic, after a number of calls (not bytes):
+     * until then large calls run the interpreted fallback at well under 1 GB/s (what made doctor's
+     * first 64 MiB call run at 0.07 GB/s). Measured on 2 cores: about 100 ms for the whole warm-up.
+     */
+    static final int WARM_UP_CALLS = 6000;
+    static final int WARM_UP_CALL_BYTES = 512; // the smallest call that reaches the fused intrinsic (PARALLEL_LEN)
+    static final int WARM_UP_CHUNK_CALLS = 200;
+    static final int WARM_UP_CHUNK_BYTES = 64 << 10; // the store's default chunk
+    private static final Object WARM_UP_LOCK = new Object();
+    private static volatile long warmUpNanos = -1;
+
+    /**
+     * Once per JVM: seals and opens {@link #WARM_UP_CALLS} small buffers under a throwaway random
+     * key (zero data; nothing secret is involved) so the JIT compiles the intrinsic before real data
+     * arrives. Returns the nanoseconds this JVM spent on it (0 when it was already done).
+     */
+    static long warmUpOnce() {
+        if (warmUpNanos >= 0) {
+            return 0;
+        }
+        synchronized (WARM_UP_LOCK) {
+            if (warmUpNanos >= 0) {
+                return 0;
+            }
+            long t0 = System.nanoTime();
+            loadSiblingCiphers();
+            // Through an engine instance on native segments, as the store calls it, so the staging
+            // copies and this class are compiled too, not only the JDK's cipher.
+            try (SecretBytes key = SecretBytes.random(32, new java.security.SecureRandom());
+                    java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined();
+                    InsecureNonceAesGcm gcm = INSTANCE.newInstance(key, 16)) {
+                MemorySegment plain = arena.allocate(WARM_UP_CHUNK_BYTES, 64);
+                MemorySegment sealed = arena.allocate(WARM_UP_CHUNK_BYTES + 16, 64);
+                byte[] iv = new byte[12];
+                byte[] aad = new byte[64];
+                for (int i = 0; i < WARM_UP_CALLS + WARM_UP_CHUNK_CALLS; i++) {
+                    // Many small calls raise the invocation counts; then a few chunk-sized ones, so the
+                    // compiled code is profiled on the branches real chunks take (else it deoptimizes
+                    // on the first real chunk and recompiles while the user waits).
+                    int n = i < WARM_UP_CALLS ? WARM_UP_CALL_BYTES : WARM_UP_CHUNK_BYTES;
+                    iv[0] = (byte) i;
+                    iv[1] = (byte) (i >>> 8);
+                    gcm.seal(iv, aad, plain.asSlice(0, n), sealed.asSlice(0, n + 16));
+                    gcm.open(iv, aad, sealed.asSlice(0, n + 16), plain.asSlice(0, n));
+                }
+            }
+            long spent = System.nanoTime() - t0;
+            warmUpNanos = spent;
+            return spent;
+        }
+    }
+
+    /**
+     * Loads the other JCE classes the library uses (key wrap, HMAC) before the GCM code is compiled:
+     * loading a new CipherSpi subclass later invalidates the compiled Cipher call paths (class
+     * hierarchy dependencies), and the first real chunks would run deoptimized.
+     */
+    private static void loadSiblingCiphers() {
+        try (SecretBytes kek = SecretBytes.random(32, new java.security.SecureRandom());
+                SecretBytes dek = SecretBytes.random(32, new java.security.SecureRandom())) {
+            KeyWrap.unwrapKey(kek, KeyWrap.wrapKey(kek, dek)).close();
+            KeyWrap.unwrap(kek, KeyWrap.wrap(kek, new byte[32]));
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            byte[] k = new byte[32];
+            new java.security.SecureRandom().nextBytes(k);
+            mac.init(new SecretKeySpec(k, "HmacSHA256"));
+            mac.doFinal(new byte[1]);
+            Arrays.fill(k, (byte) 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+        }
+    }
+
+    @Override
+    public long warmUp() {
+        return warmUpOnce();
+    }
+
     @Override
     public String name() {
         return "jce";
@@ -78,16 +158,18 @@ final class JceGcmEngine implements GcmEngine {
                     cipher.updateAAD(aad);
                 }
                 if (plaintext.isNative() || out.isNative()) {
+                    // Staged: the JDK's fused AES-GCM intrinsic only runs on heap arrays; with direct buffers it
+                    // stages internally through unzeroed temporaries and runs at about half speed (BENCHMARKS.md).
                     byte[] in = stage(n, true);
                     byte[] o = stage(n + tagSizeBytes, false);
                     MemorySegment.copy(plaintext, ValueLayout.JAVA_BYTE, 0, in, 0, n);
                     try {
                         cipher.doFinal(in, 0, n, o, 0);
-                        MemorySegment.copy(o, 0, out, ValueLayout.JAVA_BYTE, 0, n + tagSizeBytes);
                     } finally {
+                        // Only the plaintext side is secret; the ciphertext staging is left as is.
                         Arrays.fill(in, 0, n, (byte) 0);
-                        Arrays.fill(o, 0, n + tagSizeBytes, (byte) 0);
                     }
+                    MemorySegment.copy(o, 0, out, ValueLayout.JAVA_BYTE, 0, n + tagSizeBytes);
                 } else {
                     cipher.doFinal(plaintext.asByteBuffer(), out.asByteBuffer());
                 }
@@ -107,7 +189,7 @@ final class JceGcmEngine implements GcmEngine {
             if (out.byteSize() != pt) {
                 throw new IllegalArgumentException("output must be " + pt + " bytes, got " + out.byteSize());
             }
-            byte[] ci = stage(n, true);
+            byte[] ci = stage(n, true); // ciphertext: not secret, never zeroed
             byte[] o = stage(Math.max(pt, 1), false);
             try {
                 MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, ci, 0, n);
@@ -115,7 +197,7 @@ final class JceGcmEngine implements GcmEngine {
                 if (aad.length > 0) {
                     cipher.updateAAD(aad);
                 }
-                cipher.doFinal(ci, 0, n, o, 0);
+                cipher.doFinal(ci, 0, n, o, 0); // the JDK checks the tag before it writes any plaintext to o
                 MemorySegment.copy(o, 0, out, ValueLayout.JAVA_BYTE, 0, pt);
             } catch (AEADBadTagException e) {
                 out.fill((byte) 0);
@@ -124,7 +206,6 @@ final class JceGcmEngine implements GcmEngine {
                 out.fill((byte) 0);
                 throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
             } finally {
-                Arrays.fill(ci, 0, n, (byte) 0);
                 Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
             }
         }

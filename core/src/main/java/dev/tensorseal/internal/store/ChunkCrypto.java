@@ -80,7 +80,7 @@ final class ChunkCrypto implements AutoCloseable {
             total += meta.plainBytes(indices[j]) + DataKey.TAG_BYTES;
         }
         // Ciphertext is not secret: GC-managed memory, so readers still holding an older table keep it alive.
-        MemorySegment all = Arena.ofAuto().allocate(Math.max(total, 1), 16);
+        MemorySegment all = AnonymousMemory.allocate(Arena.ofAuto(), Math.max(total, 1));
         MemorySegment[] out = new MemorySegment[count];
         long at = 0;
         for (int j = 0; j < count; j++) {

@@ -54,6 +54,8 @@ public final class SealedStore implements AutoCloseable {
     private SealedStore(StoreConfig config, byte[] storeId) {
         this.config = config;
         this.engine = GcmEngine.named(config.engineName());
+        // Once per JVM (~0.1 s): a model loaded once would otherwise be opened at the JIT's cold speed.
+        this.engine.warmUp();
         this.storeId = storeId.clone();
         this.master = loadMaster(config.keySource());
         try {
