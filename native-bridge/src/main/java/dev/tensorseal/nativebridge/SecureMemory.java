@@ -33,6 +33,7 @@ public final class SecureMemory {
     public static final String BINDING_PROPERTY = "tensorseal.native";
     /** Secrets up to this size go to {@code memfd_secret} pages when the kernel allows. */
     public static final long MAX_SECRET_BYTES = 64 * 1024;
+    private static final long HUGE_PAGE_BYTES = 2L << 20;
 
     private static final System.Logger LOG = System.getLogger(SecureMemory.class.getName());
     private static final long ALIGNMENT_BYTES = 64;
@@ -188,6 +189,14 @@ public final class SecureMemory {
             // Older kernels (before 4.14): the child then has no mapping at all instead of zeros.
             os.madvise(pages, pagesBytes, Linux.MADV_DONTFORK);
             degradeQuietly("wipeonfork", "MADV_WIPEONFORK refused (" + e.getMessage() + "); MADV_DONTFORK used");
+        }
+        if (pagesBytes >= HUGE_PAGE_BYTES) {
+            try {
+                // A view of a large tensor faults in ~2x faster on transparent huge pages; only a hint.
+                os.madvise(pages, pagesBytes, Linux.MADV_HUGEPAGE);
+            } catch (NativeException e) {
+                // THP disabled ("never") or not built in: 4 KiB pages, same protections.
+            }
         }
         if (!reserveLock(pagesBytes)) {
             degrade("mlock", "locking " + pagesBytes + " more bytes would exceed the lock budget of "

@@ -11,6 +11,7 @@ public final class Linux {
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_NORESERVE = 0x4000;
     public static final int MADV_DONTFORK = 10;
+    public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_DONTDUMP = 16;
     public static final int MADV_WIPEONFORK = 18;
     public static final int RLIMIT_CORE = 4;
