@@ -16,21 +16,22 @@ import dev.tensorseal.vectors.UnsupportedCaseException;
 import java.util.Optional;
 
 /**
- * core's engines, HKDF and key wrap as test-vectors' runner sees them. (core's own tests carry the
- * same adapters: core cannot depend on test-vectors outside its tests, and the CLI cannot reach
- * core's test classes.)
+ * core's engines, HKDF and key wrap as test-vectors' runner sees them. The published-vector tests
+ * (cli/src/test/.../internal/crypto) run through these same adapters, so {@code tensorseal vectors}
+ * and the test suite cannot judge a case differently. (They live here because core cannot depend
+ * on test-vectors outside its tests.)
  */
-final class VectorAdapters {
+public final class VectorAdapters {
     private VectorAdapters() {}
 
     /** One keyed instance per case, reused for its seal and then its open. */
-    static final class Gcm implements GcmUnderTest, AutoCloseable {
+    public static final class Gcm implements GcmUnderTest, AutoCloseable {
         private final GcmEngine engine;
         private GcmCase current;
         private SecretBytes key;
         private InsecureNonceAesGcm instance;
 
-        Gcm(GcmEngine engine) {
+        public Gcm(GcmEngine engine) {
             this.engine = engine;
         }
 
@@ -95,7 +96,7 @@ final class VectorAdapters {
         }
     }
 
-    static final KeyWrapUnderTest KEY_WRAP = new KeyWrapUnderTest() {
+    public static final KeyWrapUnderTest KEY_WRAP = new KeyWrapUnderTest() {
         @Override
         public byte[] wrap(KeyWrapCase c) throws UnsupportedCaseException {
             try (SecretBytes kek = kek(c)) {
@@ -131,7 +132,7 @@ final class VectorAdapters {
         }
     };
 
-    static final HkdfUnderTest HKDF = c -> {
+    public static final HkdfUnderTest HKDF = c -> {
         if (!c.hash().equals("SHA-256")) {
             throw new UnsupportedCaseException("HKDF with " + c.hash() + " is not implemented: tensorseal uses HKDF-SHA256 only");
         }
