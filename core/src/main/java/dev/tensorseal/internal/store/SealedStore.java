@@ -167,12 +167,7 @@ public final class SealedStore implements AutoCloseable {
         structure.readLock().lock();
         try {
             ensureOpen();
-            if (tensors.containsKey(info.name())) {
-                throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
-            }
-            byte[] id = new byte[TensorMeta.TENSOR_ID_BYTES];
-            config.random().nextBytes(id);
-            TensorMeta meta = new TensorMeta(id, info, config.chunkSizeBytes());
+            TensorMeta meta = newTensorMeta(info);
             DataKey key = DataKey.create(config.random(), kek, engine);
             int n = meta.chunkCount();
             int[] all = new int[n];
@@ -288,6 +283,16 @@ public final class SealedStore implements AutoCloseable {
         }
     }
 
+    /** Metadata with a fresh random tensor id for a tensor that must not exist yet (caller holds the read lock). */
+    private TensorMeta newTensorMeta(TensorInfo info) {
+        if (tensors.containsKey(info.name())) {
+            throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
+        }
+        byte[] id = new byte[TensorMeta.TENSOR_ID_BYTES];
+        config.random().nextBytes(id);
+        return new TensorMeta(id, info, config.chunkSizeBytes());
+    }
+
     /**
      * Reserves a fresh data key and generations {@code 0..generations-1} for a new tensor
      * {@code info}; the first {@link SealReservation#commit} creates it (and fails if the name was
@@ -298,12 +303,7 @@ public final class SealedStore implements AutoCloseable {
         structure.readLock().lock();
         try {
             ensureOpen();
-            if (tensors.containsKey(info.name())) {
-                throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
-            }
-            byte[] id = new byte[TensorMeta.TENSOR_ID_BYTES];
-            config.random().nextBytes(id);
-            TensorMeta meta = new TensorMeta(id, info, config.chunkSizeBytes());
+            TensorMeta meta = newTensorMeta(info);
             DataKey key = DataKey.create(config.random(), kek, engine);
             reservedKeys.add(key);
             return new SealReservation(this, meta, key, null, 0, generations);
