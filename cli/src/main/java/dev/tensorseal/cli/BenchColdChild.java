@@ -46,6 +46,9 @@ public final class BenchColdChild {
             long t3 = System.nanoTime();
             try (TensorView v = s.read("t", 0, bytes)) {
                 long t4 = System.nanoTime();
+                if (v.byteSize() != bytes) {
+                    throw new IllegalStateException("view has " + v.byteSize() + " bytes");
+                }
                 System.out.println(String.format(Locale.ROOT, "{\"cold_unseal_gbps\": %.4f, \"warm_up_ms\": %.3f, \"open_ms\": %.3f,"
                         + " \"read_ms\": %.3f, \"file_warm_unseal_gbps\": %.4f}", bytes / (double) (t2 - t1 + warm), warm / 1e6,
                         (t1 - t0 - warm) / 1e6, (t2 - t1) / 1e6, bytes / (double) (t4 - t3)));
