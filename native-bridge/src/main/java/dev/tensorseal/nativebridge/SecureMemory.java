@@ -241,7 +241,12 @@ public final class SecureMemory {
             os.close(fd); // the mapping keeps the memory alive
         }
         // Secret pages are shared mappings: wipe-on-fork does not apply; keep them out of children.
-        os.madvise(pages, pagesBytes, Linux.MADV_DONTFORK);
+        try {
+            os.madvise(pages, pagesBytes, Linux.MADV_DONTFORK);
+        } catch (NativeException e) {
+            lockedBytes.addAndGet(-pagesBytes); // the caller unmaps the region; give its lock budget back
+            throw e;
+        }
         return true;
     }
 

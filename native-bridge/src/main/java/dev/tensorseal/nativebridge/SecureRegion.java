@@ -122,22 +122,25 @@ public final class SecureRegion implements AutoCloseable {
         }
     }
 
-    /** Zeroes, then unlocks and unmaps. Idempotent. */
+    /** Zeroes, then unlocks and unmaps. Idempotent; refused (IllegalStateException) while a native call uses the memory. */
     @Override
     @SuppressWarnings("restricted") // views our own pages, still mapped, for the test hook
     public synchronized void close() {
         if (closed) {
             return;
         }
-        closed = true;
         if (os == null) {
             segment.fill((byte) 0);
             runHook(segment);
-            arena.close();
+            arena.close(); // throws while a native call holds the segment: the region then stays open
+            closed = true;
             owner.released(this);
             return;
         }
-        arena.close(); // from here no segment handed out can reach the pages
+        // From here no segment handed out can reach the pages. Throws IllegalStateException while a
+        // native call holds the segment: the region then stays open, and close can be called again.
+        arena.close();
+        closed = true;
         try {
             if (noAccess) {
                 os.mprotect(pagesAddress, pagesBytes, Linux.PROT_READ | Linux.PROT_WRITE);

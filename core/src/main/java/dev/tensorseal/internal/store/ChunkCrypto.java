@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
@@ -123,25 +122,16 @@ final class ChunkCrypto implements AutoCloseable {
                 return null;
             });
         }
+        // Waits for every task even if this thread is interrupted (invokeAll would stop waiting and
+        // leave workers sealing or writing plaintext into memory the caller is about to zero).
+        List<Future<Void>> futures = pool.invokeAllUninterruptibly(calls);
         RuntimeException failure = null;
-        List<Future<Void>> futures;
-        try {
-            futures = pool.invokeAll(calls); // waits for every task, so a failed run never leaves one writing
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sealing or opening chunks of tensor '" + meta.name() + "'");
-        }
         for (Future<Void> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (failure == null) {
-                    failure = c instanceof RuntimeException r ? r : new IllegalStateException("chunk task failed", c);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = new IllegalStateException("interrupted while sealing or opening chunks of tensor '" + meta.name() + "'");
+            if (f.state() == Future.State.FAILED && failure == null) {
+                Throwable c = f.exceptionNow();
+                failure = c instanceof RuntimeException r ? r : new IllegalStateException("chunk task failed", c);
+            } else if (f.state() == Future.State.CANCELLED && failure == null) {
+                failure = new IllegalStateException("chunk task of tensor '" + meta.name() + "' was cancelled");
             }
         }
         if (failure != null) {

@@ -50,12 +50,9 @@ final class PlaintextPool {
         }
         MemorySegment s = block.segment();
         long size = s.byteSize();
-        try {
-            s.fill((byte) 0);
-        } finally {
-            block.close();
-            usedBytes.addAndGet(-size);
-        }
+        s.fill((byte) 0);
+        block.close(); // throws while a native call holds the memory: then it is still allocated, and counted
+        usedBytes.addAndGet(-size);
     }
 
     long usedBytes() {

@@ -409,13 +409,15 @@ public final class SealedStore implements AutoCloseable {
                 return;
             }
             long gen = nextGeneration(st, w.info.name());
+            // Spent before sealing: a commit that fails half-way (interrupted, engine error) must not
+            // leave this generation free for a retry that would seal other bytes under the same nonces.
+            st.nextGeneration = gen + 1;
             if (st.epochKey == null) {
                 st.epochKey = DataKey.create(config.random(), kek, engine);
             }
             ChunkTable old = st.table();
             MemorySegment[] sealed = crypto.seal(old.meta, idx, idx.length, st.epochKey, gen, w.block.segment(), w.spanStart);
             ChunkTable next = old.with(idx, idx.length, st.epochKey, gen, sealed);
-            st.nextGeneration = gen + 1;
             st.committed.set(next);
             retireUnused(old, next, st.epochKey);
             w.dirty.clear();
@@ -437,12 +439,18 @@ public final class SealedStore implements AutoCloseable {
         return len == 0 ? MemorySegment.NULL : b.segment().asSlice(at, len);
     }
 
+    /**
+     * Zeroes and frees a view's plaintext, then forgets the view and, for a writable one, hands its
+     * tensor's write permit on. If the memory cannot be freed (a native call still holds it), throws
+     * {@link IllegalStateException} and changes nothing else: the view stays open and can be closed again.
+     */
     void released(ViewLease v) {
-        if (openViews.remove(v)) {
-            pool.give(v.block);
-            if (v instanceof WriteLease w) {
-                w.state.writeLock.release();
-            }
+        if (!openViews.contains(v)) {
+            return;
+        }
+        pool.give(v.block);
+        if (openViews.remove(v) && v instanceof WriteLease w) {
+            w.state.writeLock.release();
         }
     }
 
@@ -460,11 +468,13 @@ public final class SealedStore implements AutoCloseable {
             }
             st.removed = true;
             tensors.remove(name);
-            st.table().distinctKeys().keySet().forEach(retired::add);
-            if (st.epochKey != null && !retired.contains(st.epochKey)) {
-                retired.add(st.epochKey);
+            st.table().distinctKeys().keySet().forEach(this::retire);
+            if (st.epochKey != null) {
+                retire(st.epochKey);
             }
             sweep();
+            // Hand the permit on: whoever waits for it (deepRekey, a writer) sees `removed` and stops.
+            st.writeLock.release();
             return true;
         } finally {
             structure.writeLock().unlock();
@@ -689,7 +699,9 @@ public final class SealedStore implements AutoCloseable {
 
     private void retire(DataKey k) {
         synchronized (retired) {
-            retired.add(k);
+            if (!retired.contains(k)) {
+                retired.add(k);
+            }
         }
     }
 
@@ -733,8 +745,17 @@ public final class SealedStore implements AutoCloseable {
             }
             closed = true;
             leaked = openViewNames();
+            List<String> stuck = new ArrayList<>();
             for (ViewLease v : new ArrayList<>(openViews)) {
-                v.close();
+                try {
+                    v.closeNow(); // no commit can be running: it would hold the structure lock we hold
+                } catch (RuntimeException e) {
+                    stuck.add(v.info.name()); // a native call still holds its memory; keys are zeroed regardless
+                }
+            }
+            if (!stuck.isEmpty()) {
+                leaked = new ArrayList<>(leaked);
+                leaked.add("(still in use by native code, zeroed but not freed: " + stuck + ")");
             }
             for (DataKey k : liveKeys()) {
                 retire(k);

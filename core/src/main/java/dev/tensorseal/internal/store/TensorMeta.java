@@ -28,7 +28,7 @@ public final class TensorMeta {
             throw new IllegalArgumentException("tensor ids are " + TENSOR_ID_BYTES + " bytes, got " + tensorId.length);
         }
         checkChunkSize(chunkSizeBytes);
-        long chunks = (info.byteSize() + chunkSizeBytes - 1) / chunkSizeBytes;
+        long chunks = Math.ceilDiv(info.byteSize(), (long) chunkSizeBytes); // no overflow near 2^63
         if (chunks > MAX_CHUNKS) {
             throw new CapacityException("tensor '" + info.name() + "' of " + info.byteSize() + " bytes needs " + chunks
                     + " chunks of " + chunkSizeBytes + " bytes; at most " + MAX_CHUNKS + ": use a larger chunk size");

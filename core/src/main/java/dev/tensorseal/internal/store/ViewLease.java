@@ -52,14 +52,22 @@ public class ViewLease {
         }
     }
 
-    /** Zeroes and releases the plaintext. Idempotent. */
+    /**
+     * Zeroes and releases the plaintext. Idempotent. Throws {@link IllegalStateException} (and stays
+     * open) while a native call still holds the memory.
+     */
     public void close() {
+        closeNow();
+    }
+
+    /** Closes without waiting for anything else; the store calls this when it is closed. */
+    final void closeNow() {
         synchronized (this) {
             if (closed) {
                 return;
             }
+            store.released(this);
             closed = true;
         }
-        store.released(this);
     }
 }

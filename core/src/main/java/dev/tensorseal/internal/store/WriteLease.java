@@ -3,6 +3,7 @@ package dev.tensorseal.internal.store;
 import dev.tensorseal.TensorInfo;
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The plaintext of a writable view, with its tensor's write permit and the chunks touched since the
@@ -15,6 +16,7 @@ public final class WriteLease extends ViewLease {
     final int lastChunk;
     final long spanStart;
     final BitSet dirty = new BitSet();
+    private final ReentrantLock commitLock = new ReentrantLock();
 
     WriteLease(SealedStore store, TensorInfo info, long offsetBytes, PlaintextMemory.Block block, MemorySegment slice,
                TensorState state, int firstChunk, int lastChunk, long spanStart) {
@@ -51,9 +53,29 @@ public final class WriteLease extends ViewLease {
         return slice;
     }
 
-    /** Re-seals the touched chunks with a fresh generation and publishes them atomically. */
+    /**
+     * Re-seals the touched chunks with a fresh generation and publishes them atomically. Commits of
+     * one view run one at a time, and closing the view waits for a running commit: two sealings of
+     * this view's bytes can never read the same generation, and its plaintext is never zeroed or
+     * handed to another writer while it is being sealed.
+     */
     public void commit() {
-        ensureOpen();
-        store.commit(this);
+        commitLock.lock();
+        try {
+            ensureOpen();
+            store.commit(this);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        commitLock.lock();
+        try {
+            super.close();
+        } finally {
+            commitLock.unlock();
+        }
     }
 }

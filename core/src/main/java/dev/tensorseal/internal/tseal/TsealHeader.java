@@ -63,7 +63,7 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
 
     /** Chunks of {@code info} at {@code chunkSizeBytes}: 0 for an empty tensor. */
     static long chunkCount(TensorInfo info, int chunkSizeBytes) {
-        return (info.byteSize() + chunkSizeBytes - 1) / chunkSizeBytes;
+        return Math.ceilDiv(info.byteSize(), (long) chunkSizeBytes); // no overflow near 2^63
     }
 
     /** Encodes the header region (prefix, body, zero padding) of exactly {@code headerBytes} bytes. */
