@@ -35,14 +35,32 @@ public final class GpuSealedWeights {
     private GpuSealedWeights() {}
 
     public static void main(String[] args) {
-        System.exit(run(System.out));
+        System.exit(run(args, System.out));
     }
 
     /** Exit code: 0 when the device result matches the CPU's, or when there is no GPU (printed); 1 on a mismatch. */
     public static int run(PrintStream out) {
-        Optional<String> why = whyNoGpu(Gpus.probe());
+        return run(new String[0], out);
+    }
+
+    /**
+     * As {@link #run(PrintStream)}; {@code --probe-only} (gpu-check.sh --host-only) stops after the GPU probe,
+     * so no device memory is touched. Exit 2 with a usage line on other arguments.
+     */
+    public static int run(String[] args, PrintStream out) {
+        boolean probeOnly = args.length == 1 && args[0].equals("--probe-only");
+        if (args.length > 0 && !probeOnly) {
+            out.println("usage: GpuSealedWeights [--probe-only]");
+            return 2;
+        }
+        GpuReport report = Gpus.probe();
+        Optional<String> why = whyNoGpu(report);
         if (why.isPresent()) {
             out.println("gpu example: skipped, no usable GPU: " + why.get());
+            return 0;
+        }
+        if (probeOnly) {
+            out.println("gpu example: GPU " + report.devices().get(0).name() + " usable; device path not run (--probe-only)");
             return 0;
         }
         return runOnDevice(out);
