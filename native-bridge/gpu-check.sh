@@ -84,8 +84,8 @@ else
   record "core device tensors (DeviceTensorChecks)" "skip: core not on the class path"
 fi
 if on_cp dev/tensorseal/examples/GpuSealedWeights.class 'tensorseal-examples-*.jar'; then
-  ex_args=()
-  [ "$host_only" = true ] && ex_args+=(--probe-only)
+  ex_args=(--require-gpu)
+  [ "$host_only" = true ] && ex_args=(--probe-only)
   rc=0; run_java 30 dev.tensorseal.examples.GpuSealedWeights "${ex_args[@]}" || rc=$?
   record "gpu example (GpuSealedWeights)" $rc
 elif [ "$require_all" = true ]; then

@@ -45,19 +45,21 @@ public final class GpuSealedWeights {
 
     /**
      * As {@link #run(PrintStream)}; {@code --probe-only} (gpu-check.sh --host-only) stops after the GPU probe,
-     * so no device memory is touched. Exit 2 with a usage line on other arguments.
+     * so no device memory is touched; {@code --require-gpu} (gpu-check.sh on a GPU machine) makes a missing GPU
+     * exit 1. Exit 2 with a usage line on other arguments.
      */
     public static int run(String[] args, PrintStream out) {
         boolean probeOnly = args.length == 1 && args[0].equals("--probe-only");
-        if (args.length > 0 && !probeOnly) {
-            out.println("usage: GpuSealedWeights [--probe-only]");
+        boolean requireGpu = args.length == 1 && args[0].equals("--require-gpu");
+        if (args.length > 1 || (args.length == 1 && !probeOnly && !requireGpu)) {
+            out.println("usage: GpuSealedWeights [--probe-only | --require-gpu]");
             return 2;
         }
         GpuReport report = Gpus.probe();
         Optional<String> why = whyNoGpu(report);
         if (why.isPresent()) {
             out.println("gpu example: skipped, no usable GPU: " + why.get());
-            return 0;
+            return requireGpu ? 1 : 0;
         }
         if (probeOnly) {
             out.println("gpu example: GPU " + report.devices().get(0).name() + " usable; device path not run (--probe-only)");
