@@ -130,7 +130,7 @@ public final class DeviceTensorChecks {
             store.put("w", DType.U8, new long[] {8 * CHUNK_BYTES}, random(2, 8 * CHUNK_BYTES));
             try (TensorStore evil = tampered(store, key)) {
                 try (TensorView v = evil.read("w")) {
-                    verdict("tamper fixture rejected by the CPU store", false, "read succeeded");
+                    verdict("tamper fixture rejected by the CPU store", false, "read " + v.byteSize() + " bytes");
                 } catch (IntegrityException e) {
                     verdict("tamper fixture rejected by the CPU store", namesTamperedChunk(e), describe(e));
                 }
