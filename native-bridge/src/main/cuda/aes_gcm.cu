@@ -32,7 +32,8 @@ static __device__ __forceinline__ void gcm_chunks(const gcm_key_ctx *__restrict_
     __shared__ int verdict;
     const uint32_t tid = threadIdx.x;
     gcm_expand_te(GCM_TE0, te, tid, GCM_THREADS);
-    for (uint32_t c = blockIdx.x; c < count; c += gridDim.x) {
+    /* 64-bit index: c + gridDim.x cannot wrap past count and revisit chunks. */
+    for (uint64_t c = blockIdx.x; c < count; c += gridDim.x) {
         const gcm_chunk_desc d = chunks[c];
         if (d.key_index >= key_count) {
             if (tid == 0) {

@@ -263,6 +263,11 @@ GCM_FN void gcm_store_block(uint8_t *p, uint32_t n, const uint32_t w[4]) {
     }
 }
 
+/* 16-byte blocks covering n bytes, for any uint32 n (at most 2^28: fits uint32). */
+GCM_FN uint32_t gcm_blocks(uint32_t n) {
+    return (uint32_t)(((uint64_t)n + 15) / 16);
+}
+
 /* E_K(nonce || BE32(counter)). */
 GCM_FN void gcm_ctr_block(const uint32_t *te, const uint32_t *rk, const uint8_t nonce[12], uint32_t counter,
                           uint32_t out[4]) {
@@ -282,8 +287,9 @@ GCM_FN void gcm_ctr_block(const uint32_t *te, const uint32_t *rk, const uint8_t 
 GCM_FN gcm_u128 gcm_thread_pass(const uint32_t *te, const uint32_t *rk, const gcm_u128 *m_ht, gcm_u128 h_t_minus_tid,
                                 const uint8_t nonce[12], const uint8_t *aad, uint32_t aad_length,
                                 const uint8_t *in, uint8_t *out, uint32_t length, int seal, uint32_t tid) {
-    const uint32_t n_aad = (aad_length + 15) / 16;
-    const uint32_t n_data = (length + 15) / 16;
+    /* 64-bit before the +15: a length of 2^32-15 or more would wrap to a block count near zero. */
+    const uint32_t n_aad = gcm_blocks(aad_length);
+    const uint32_t n_data = gcm_blocks(length);
     const uint64_t n = (uint64_t)n_aad + n_data + 1;
     const uint64_t q = (n + GCM_THREADS - 1) / GCM_THREADS;
     const uint64_t pad = q * GCM_THREADS - n;
@@ -335,7 +341,7 @@ GCM_FN gcm_u128 gcm_thread_pass(const uint32_t *te, const uint32_t *rk, const gc
 
 /* Zeroes the data blocks thread tid owns (a failed open publishes nothing). */
 GCM_FN void gcm_thread_zero(uint8_t *out, uint32_t length, uint32_t tid) {
-    uint32_t n_data = (length + 15) / 16;
+    uint32_t n_data = gcm_blocks(length);
     const uint32_t zero[4] = {0, 0, 0, 0};
     for (uint32_t k = tid; k < n_data; k += GCM_THREADS) {
         uint32_t off = k * 16;

@@ -4,6 +4,8 @@
 #   dev/tensorseal/nativebridge/native/linux-<arch>/libtensorseal_gcm_host.so   (gcc)
 #   dev/tensorseal/nativebridge/cuda/aes_gcm.{sm_90,sm_100,sm_120}.cubin,
 #   dev/tensorseal/nativebridge/cuda/aes_gcm.compute_90.ptx                       (nvcc)
+#   dev/tensorseal/nativebridge/cuda/tensor_ops.{sm_90,sm_100,sm_120}.cubin, tensor_ops.compute_90.ptx
+#                                                      (nvcc; the GPU example's small kernels)
 # Without gcc or nvcc the build goes on and says what is not packaged; with CI=true it fails.
 # Usage: build-native.sh SOURCE_DIR CLASSES_DIR
 set -euo pipefail
@@ -23,7 +25,7 @@ esac
 host_dir="$classes/dev/tensorseal/nativebridge/native/linux-$arch"
 cuda_dir="$classes/dev/tensorseal/nativebridge/cuda"
 mkdir -p "$host_dir" "$cuda_dir"
-sources=("$src/aes_gcm_core.h" "$src/aes_tables.inc" "$src/gcm_host.c" "$src/aes_gcm.cu")
+sources=("$src/aes_gcm_core.h" "$src/aes_tables.inc" "$src/gcm_host.c" "$src/aes_gcm.cu" "$src/tensor_ops.cu")
 # Rebuilds only when a source is newer than the output (keeps incremental builds fast).
 stale() { [ ! -e "$1" ] || [ -n "$(find "${sources[@]}" -newer "$1" 2>/dev/null)" ]; }
 
@@ -50,18 +52,20 @@ fi
 flags=(-O3 -std=c++17 -Xptxas -O3 --restrict)
 start=$(date +%s%N)
 built=()
-for sm in 90 100 120; do
-  out="$cuda_dir/aes_gcm.sm_$sm.cubin"
-  if stale "$out"; then
-    "$nvcc" "${flags[@]}" -cubin -arch=sm_$sm -o "$out" "$src/aes_gcm.cu"
-    built+=("sm_$sm")
+for module in aes_gcm tensor_ops; do
+  for sm in 90 100 120; do
+    out="$cuda_dir/$module.sm_$sm.cubin"
+    if stale "$out"; then
+      "$nvcc" "${flags[@]}" -cubin -arch=sm_$sm -o "$out" "$src/$module.cu"
+      built+=("$module.sm_$sm")
+    fi
+  done
+  ptx="$cuda_dir/$module.compute_90.ptx"
+  if stale "$ptx"; then
+    "$nvcc" "${flags[@]}" -ptx -arch=compute_90 -o "$ptx" "$src/$module.cu"
+    built+=("$module.compute_90")
   fi
 done
-ptx="$cuda_dir/aes_gcm.compute_90.ptx"
-if stale "$ptx"; then
-  "$nvcc" "${flags[@]}" -ptx -arch=compute_90 -o "$ptx" "$src/aes_gcm.cu"
-  built+=(compute_90)
-fi
 if [ ${#built[@]} -gt 0 ]; then
   say "built GPU kernel (${built[*]}) with $("$nvcc" --version | sed -n 's/.*release \([0-9.]*\).*/\1/p') in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 fi

@@ -38,4 +38,23 @@ class SmallExamplesTest {
             assertTrue(out.startsWith("gpu example: "), out);
         }
     }
+
+    @Test
+    void gpuExampleArguments() {
+        Object[] r = new Object[1];
+        String usage = capture(out -> GpuSealedWeights.run(new String[] {"--bogus"}, out), r);
+        assertEquals(2, r[0], usage);
+        assertTrue(usage.startsWith("usage: GpuSealedWeights [--probe-only | --require-gpu]"), usage);
+        java.util.Optional<String> why = GpuSealedWeights.whyNoGpu(Gpus.probe());
+        String probe = capture(out -> GpuSealedWeights.run(new String[] {"--probe-only"}, out), r);
+        assertEquals(0, r[0], probe);
+        String required = capture(out -> GpuSealedWeights.run(new String[] {"--require-gpu"}, out), r);
+        if (why.isPresent()) {
+            assertEquals("gpu example: skipped, no usable GPU: " + why.get() + System.lineSeparator(), probe);
+            assertEquals(1, r[0], required); // gpu-check.sh on a GPU machine must not pass on a skip
+        } else {
+            assertTrue(probe.endsWith("usable; device path not run (--probe-only)" + System.lineSeparator()), probe);
+            assertEquals(0, r[0], required);
+        }
+    }
 }

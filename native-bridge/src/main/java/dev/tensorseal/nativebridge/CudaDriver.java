@@ -70,6 +70,9 @@ final class CudaDriver {
     // CUresult cuMemsetD8_v2(CUdeviceptr dstDevice, unsigned char uc, size_t N);
     private static final MethodHandle cuMemsetD8_v2 =
             LIB.downcall("cuMemsetD8_v2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG));
+    // CUresult cuMemsetD8Async(CUdeviceptr dstDevice, unsigned char uc, size_t N, CUstream hStream);
+    private static final MethodHandle cuMemsetD8Async =
+            LIB.downcall("cuMemsetD8Async", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG, ADDRESS));
     // CUresult cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags);
     private static final MethodHandle cuMemHostAlloc =
             LIB.downcall("cuMemHostAlloc", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -242,6 +245,16 @@ final class CudaDriver {
         try {
             check("cuMemsetD8_v2",
                     (int) LIB.require(cuMemsetD8_v2, "cuMemsetD8_v2").invokeExact(devicePointer, value, bytes));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Memset ordered on {@code stream} (cuMemsetD8 runs on the legacy stream, which non-blocking streams do not wait for). */
+    static void memsetD8Async(long devicePointer, byte value, long bytes, MemorySegment stream) {
+        try {
+            check("cuMemsetD8Async", (int) LIB.require(cuMemsetD8Async, "cuMemsetD8Async")
+                    .invokeExact(devicePointer, value, bytes, stream));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -39,7 +39,10 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
-    /** Zeroes, waits for the zeroing, frees. Idempotent. */
+    /**
+     * Waits for all work in the context (a kernel on any stream may still be writing plaintext here), zeroes,
+     * waits for the zeroing, frees. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -47,6 +50,7 @@ public final class DeviceBuffer implements AutoCloseable {
         }
         closed = true;
         owner.makeCurrent();
+        CudaDriver.contextSynchronize(); // the legacy-stream memset below does not wait for non-blocking streams
         CudaDriver.memsetD8(address, (byte) 0, byteSize);
         CudaDriver.contextSynchronize();
         CudaDriver.memFree(address);

@@ -152,10 +152,14 @@ public final class GpuAesGcm implements AutoCloseable {
         CudaDriver.memcpyDtoDAsync(dst.address() + dstOffset, src.address() + srcOffset, bytes, stream);
     }
 
-    /** Fills a device range with one byte value (asynchronously, in stream order after a synchronize). */
+    /**
+     * Fills a device buffer with one byte value, asynchronously on this instance's stream, so later copies and
+     * launches on the stream see it. (Was cuMemsetD8 on the legacy stream, which this non-blocking stream does not
+     * wait for: a kernel launched right after could race the fill.)
+     */
     public void fill(DeviceBuffer dst, byte value) {
         makeCurrent();
-        CudaDriver.memsetD8(dst.address(), value, dst.byteSize());
+        CudaDriver.memsetD8Async(dst.address(), value, dst.byteSize(), stream);
     }
 
     /**

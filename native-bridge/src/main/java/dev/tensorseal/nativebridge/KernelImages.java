@@ -9,6 +9,7 @@ import java.util.Optional;
  * for any newer GPU.
  */
 final class KernelImages {
+    static final String AES_GCM = "aes_gcm";
     static final String PTX = "aes_gcm.compute_90.ptx";
     static final String[] CUBINS = {"aes_gcm.sm_90.cubin", "aes_gcm.sm_100.cubin", "aes_gcm.sm_120.cubin"};
 
@@ -25,14 +26,20 @@ final class KernelImages {
     }
 
     static Optional<Image> forComputeCapability(int major, int minor) {
+        return forComputeCapability(AES_GCM, major, minor);
+    }
+
+    /** The image of packaged module {@code module} ({@code aes_gcm}, {@code tensor_ops}) for a compute capability. */
+    static Optional<Image> forComputeCapability(String module, int major, int minor) {
         if (major < 9) {
             return Optional.empty(); // the PTX targets compute_90
         }
-        String cubin = "aes_gcm.sm_" + major + "0.cubin";
+        String cubin = module + ".sm_" + major + "0.cubin";
         Optional<byte[]> bytes = BundledResources.read(BundledResources.CUDA_DIR + cubin);
         if (bytes.isPresent()) {
             return Optional.of(new Image(cubin, bytes.get()));
         }
-        return BundledResources.read(BundledResources.CUDA_DIR + PTX).map(p -> new Image(PTX, Arrays.copyOf(p, p.length + 1)));
+        String ptx = module + ".compute_90.ptx";
+        return BundledResources.read(BundledResources.CUDA_DIR + ptx).map(p -> new Image(ptx, Arrays.copyOf(p, p.length + 1)));
     }
 }

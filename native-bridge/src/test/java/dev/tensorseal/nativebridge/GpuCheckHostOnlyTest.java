@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** gpu-check.sh's host half, so the script and its Java entry point cannot rot where CI has no GPU. */
+/**
+ * gpu-check.sh's host half, so the script and its Java entry point cannot rot where CI has no GPU. The core and
+ * examples parts of the script, and its bundle class path, are exercised by examples' GpuCheckScriptTest.
+ */
 class GpuCheckHostOnlyTest {
     @Test
     void hostHalfPassesAndSkipsTheDeviceHalf() {
@@ -42,6 +45,11 @@ class GpuCheckHostOnlyTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("gpu driver: "), out);
         assertTrue(out.contains("gpu-check: PASS"), out);
+        // This module's class path has neither core nor examples: the script says so and passes on what ran.
+        assertTrue(out.contains("native-bridge kernel (GpuCheck)              PASS"), out);
+        assertTrue(out.contains("core device tensors (DeviceTensorChecks)     not run (core not on the class path)"), out);
+        assertTrue(out.contains("gpu example (GpuSealedWeights)               not run (examples not on the class path)"), out);
+        assertTrue(out.contains("gpu-check.sh: PASS in "), out);
     }
 
     @Test

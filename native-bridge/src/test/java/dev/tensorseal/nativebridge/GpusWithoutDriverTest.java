@@ -69,6 +69,25 @@ class GpusWithoutDriverTest {
         assertEquals(KernelImages.PTX, jit.name());
         assertEquals(0, jit.bytes()[jit.bytes().length - 1], "PTX handed to cuModuleLoadData must be NUL-terminated");
         assertTrue(KernelImages.forComputeCapability(8, 9).isEmpty());
+        // The GPU example's module, packaged the same way.
+        assertEquals("tensor_ops.sm_90.cubin", KernelImages.forComputeCapability("tensor_ops", 9, 0).orElseThrow().name());
+        KernelImages.Image ops = KernelImages.forComputeCapability("tensor_ops", 11, 0).orElseThrow();
+        assertEquals("tensor_ops.compute_90.ptx", ops.name());
+        assertTrue(new String(ops.bytes(), java.nio.charset.StandardCharsets.US_ASCII).contains(
+                ".entry tensorseal_matvec_bias_relu"), "PTX lacks the example kernel");
+        assertTrue(KernelImages.forComputeCapability("no_such_module", 9, 0).isEmpty());
+    }
+
+    @Test
+    void cudaModulesFailWithTheFunctionNamedWhenTheLibraryIsMissing() {
+        if (driverInstalled()) {
+            System.out.println("NOTE: a CUDA driver is installed here; the missing-driver path cannot be exercised");
+            return;
+        }
+        NativeException e = assertThrows(NativeException.class, () -> CudaModule.loadPackaged(0, "tensor_ops"));
+        assertEquals("cuInit", e.function());
+        assertTrue(e.getMessage().contains("unavailable: libcuda.so.1"), e.getMessage());
+        assertThrows(NativeException.class, () -> CudaModule.load(0, new byte[] {'/', '/', '\n'}));
     }
 
     @Test
