@@ -27,11 +27,13 @@ static __device__ __forceinline__ void gcm_chunks(const gcm_key_ctx *__restrict_
     /* T-tables in shared memory: the usual fast path for table AES on GPUs (4 KiB). */
     __shared__ uint32_t te[1024];
     __shared__ uint32_t rk[GCM_ROUND_KEY_WORDS];
-    __shared__ gcm_u128 m_ht[16];
+    __shared__ gcm_u128 m8_ht[256];
+    __shared__ uint16_t last8[256];
     __shared__ gcm_u128 partial[GCM_THREADS / 32];
     __shared__ int verdict;
     const uint32_t tid = threadIdx.x;
     gcm_expand_te(GCM_TE0, te, tid, GCM_THREADS);
+    last8[tid] = gcm_last8(tid); /* GCM_THREADS == 256: one entry per thread */
     /* 64-bit index: c + gridDim.x cannot wrap past count and revisit chunks. */
     for (uint64_t c = blockIdx.x; c < count; c += gridDim.x) {
         const gcm_chunk_desc d = chunks[c];
@@ -42,16 +44,14 @@ static __device__ __forceinline__ void gcm_chunks(const gcm_key_ctx *__restrict_
             continue; /* uniform across the block */
         }
         const gcm_key_ctx *k = &keys[d.key_index];
-        __syncthreads(); /* previous chunk done with rk/m_ht/partial; te filled on the first pass */
+        __syncthreads(); /* previous chunk done with rk/m8_ht/partial; te, last8 filled on the first pass */
         if (tid < GCM_ROUND_KEY_WORDS) {
             rk[tid] = k->rk[tid];
         }
-        if (tid < 16) {
-            m_ht[tid] = k->m_ht[tid];
-        }
+        m8_ht[tid] = k->m8_ht[tid];
         const gcm_u128 h_scale = k->h_pow[GCM_THREADS - 1 - tid];
         __syncthreads();
-        gcm_u128 acc = gcm_thread_pass(te, rk, m_ht, h_scale, d.nonce, aad + d.aad_offset, d.aad_length,
+        gcm_u128 acc = gcm_thread_pass(te, rk, m8_ht, last8, h_scale, d.nonce, aad + d.aad_offset, d.aad_length,
                                        in + d.in_offset, out + d.out_offset, d.length, seal, tid);
         acc = warp_xor(acc);
         if ((tid & 31) == 0) {

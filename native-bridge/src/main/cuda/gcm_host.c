@@ -15,9 +15,13 @@
 #define GCM_EXPORT __attribute__((visibility("default")))
 
 static uint32_t gcm_te[1024];
+static uint16_t gcm_last8_table[256];
 
 __attribute__((constructor)) static void gcm_host_init(void) {
     gcm_expand_te(GCM_TE0, gcm_te, 0, 1);
+    for (unsigned r = 0; r < 256; r++) {
+        gcm_last8_table[r] = gcm_last8(r);
+    }
 }
 
 static void wipe(void *p, size_t n) {
@@ -121,7 +125,7 @@ static void run_chunks(const gcm_key_ctx *keys, uint32_t key_count, const gcm_ch
         const gcm_key_ctx *k = &keys[d->key_index];
         gcm_u128 s = gcm_mk(0, 0);
         for (uint32_t t = 0; t < GCM_THREADS; t++) {
-            gcm_u128 p = gcm_thread_pass(gcm_te, k->rk, k->m_ht, k->h_pow[GCM_THREADS - 1 - t], d->nonce,
+            gcm_u128 p = gcm_thread_pass(gcm_te, k->rk, k->m8_ht, gcm_last8_table, k->h_pow[GCM_THREADS - 1 - t], d->nonce,
                                          aad + d->aad_offset, d->aad_length, in + d->in_offset, out + d->out_offset,
                                          d->length, seal, t);
             s.hi ^= p.hi;

@@ -14,8 +14,8 @@ import java.util.Optional;
  * oracle the kernel tests use, and where GPU key contexts (round keys, powers of H) are computed.
  */
 final class GcmHost {
-    static final int ABI_VERSION = 1;
-    static final int KEY_CONTEXT_BYTES = 4608;
+    static final int ABI_VERSION = 2;
+    static final int KEY_CONTEXT_BYTES = 8448;
     static final int THREADS = 256;
 
     private static final NativeLibrary LIB = NativeLibrary.open(BundledResources.HOST_LIBRARY,
