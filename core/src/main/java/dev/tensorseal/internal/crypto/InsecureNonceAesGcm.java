@@ -34,6 +34,24 @@ public interface InsecureNonceAesGcm extends AutoCloseable {
         return out;
     }
 
+    /**
+     * Checks the tag of {@code in} = ciphertext || tag and keeps no plaintext: throws
+     * {@link dev.tensorseal.IntegrityException} on a mismatch. This default opens into a heap buffer and zeroes
+     * it; engines may avoid the copy.
+     */
+    default void authenticate(byte[] iv, byte[] aad, MemorySegment in) {
+        long n = in.byteSize() - tagSizeBytes();
+        if (n < 0) {
+            throw new dev.tensorseal.IntegrityException("ciphertext shorter than the " + tagSizeBytes() + "-byte tag");
+        }
+        byte[] scratch = new byte[Math.toIntExact(n)];
+        try {
+            open(iv, aad, in, MemorySegment.ofArray(scratch));
+        } finally {
+            java.util.Arrays.fill(scratch, (byte) 0);
+        }
+    }
+
     /** Drops the key schedule as far as the engine allows. */
     @Override
     void close();

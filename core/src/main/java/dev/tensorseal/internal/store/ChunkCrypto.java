@@ -70,6 +70,34 @@ final class ChunkCrypto implements AutoCloseable {
     }
 
     /**
+     * Authenticates chunks {@code first..last} (exclusive) of {@code table} without releasing plaintext:
+     * each chunk is decrypted inside the engine's own (zeroed) scratch, chunk-parallel on the store's pool.
+     * Throws the {@link IntegrityException} naming the tensor and the first failing chunk found.
+     */
+    void authenticate(ChunkTable table, int first, int last) {
+        TensorMeta meta = table.meta;
+        long bytes = meta.plainOffset(last - 1) + meta.plainBytes(last - 1) - meta.plainOffset(first);
+        runAll(meta, last - first, bytes, (lane, lo, hi) -> {
+            for (int j = lo; j < hi; j++) {
+                int i = first + j;
+                int n = meta.plainBytes(i);
+                MemorySegment ct = table.chunk(i);
+                if (ct.byteSize() != (long) n + DataKey.TAG_BYTES) {
+                    throw new IntegrityException(meta.name(), i, "sealed chunk is " + ct.byteSize() + " bytes, the table says "
+                            + ((long) n + DataKey.TAG_BYTES));
+                }
+                InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
+                try {
+                    c.authenticate(lane.nonce, lane.aad, ct);
+                } catch (IntegrityException e) {
+                    throw new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
+                            + " the tensor's metadata was altered, or an older generation was replayed");
+                }
+            }
+        });
+    }
+
+    /**
      * Seals chunks {@code indices[0..count)} under {@code key} at {@code generation}, reading chunk
      * {@code i}'s plaintext from {@code plain} at {@code plainOffset(i) - plainBase}. Returns each
      * chunk's ciphertext || tag, slices of one new allocation.
