@@ -22,18 +22,22 @@ import java.util.List;
  * six system calls plus the close of its own shared arena, a handshake with every Java thread (about
  * 55 us measured, most of a 4 KiB slice read). A recycled region stays mapped, locked and guarded; the
  * caller zeroes the block before {@link Block#close()}. Segments come from an <em>epoch</em> arena
- * shared by up to {@link #VIEWS_PER_EPOCH} blocks, closed (one handshake) when its last block closes
+ * shared by up to {@link #VIEWS_PER_EPOCH} blocks (and {@link #EPOCH_BYTES}), closed (one handshake) when its last block closes
  * after the epoch stopped issuing; only then do its regions go back to the free list. So a segment kept
  * from a closed view reads zeros until its epoch ends and throws after, and can never reach the
- * plaintext of a later view in the same region.
+ * plaintext of a later view in the same region. Idle and epoch-pinned regions hold locked memory, so
+ * both are bounded well inside the lock budget (RLIMIT_MEMLOCK is often 8 MiB); a region that could not
+ * be locked is unmapped at release rather than recycled.
  */
 public final class HardenedPlaintextMemory implements PlaintextMemory {
     /** Blocks up to this size are recycled (size classes: powers of two from 4 KiB). */
     public static final long MAX_RECYCLED_BYTES = 1L << 20;
     /** Blocks sharing one arena; its close (one thread handshake) is paid once for all of them. */
     public static final int VIEWS_PER_EPOCH = 32;
-    /** Idle (zeroed, locked) bytes kept per size class; regions beyond it are unmapped. */
-    static final long MAX_IDLE_BYTES_PER_CLASS = 4L << 20;
+    /** An epoch stops issuing after this many bytes: bounds the regions a slow view keeps from reuse. */
+    public static final long EPOCH_BYTES = 2L << 20;
+    /** Idle (zeroed, locked) bytes kept, all classes together, at most; regions beyond are unmapped. */
+    static final long MAX_IDLE_BYTES = 4L << 20;
     private static final long MIN_CLASS_BYTES = 4096;
     private static final int CLASSES = Long.numberOfTrailingZeros(MAX_RECYCLED_BYTES / MIN_CLASS_BYTES) + 1;
     private static final PlaintextMemory SYSTEM = choose(SecureMemory.system());
@@ -41,10 +45,14 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
     private final SecureMemory memory;
     private final Object lock = new Object();
     private final List<ArrayDeque<SecureRegion>> idle = new ArrayList<>();
+    private final long maxIdleBytes;
+    private long idleBytes; // guarded by lock
     private Epoch current; // guarded by lock
 
     public HardenedPlaintextMemory(SecureMemory memory) {
         this.memory = memory;
+        long budget = memory.status().lockBudgetBytes();
+        this.maxIdleBytes = budget < 0 ? MAX_IDLE_BYTES : Math.min(MAX_IDLE_BYTES, budget / 4);
         for (int i = 0; i < CLASSES; i++) {
             idle.add(new ArrayDeque<>());
         }
@@ -70,12 +78,16 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
         Epoch epoch;
         synchronized (lock) {
             region = idle.get(cls).poll();
+            if (region != null) {
+                idleBytes -= classBytes;
+            }
             if (current == null) {
                 current = new Epoch();
             }
             epoch = current;
             epoch.open++;
-            if (++epoch.issued == VIEWS_PER_EPOCH) {
+            epoch.issuedBytes += classBytes;
+            if (++epoch.issued == VIEWS_PER_EPOCH || epoch.issuedBytes >= EPOCH_BYTES) {
                 current = null; // the next block starts a new epoch; this one ends with its last block
             }
         }
@@ -136,9 +148,10 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
         synchronized (lock) {
             for (int i = 0; i < recycle.size(); i++) {
                 int c = epoch.classes.get(i);
-                ArrayDeque<SecureRegion> free = idle.get(c);
-                if ((free.size() + 1L) * (MIN_CLASS_BYTES << c) <= MAX_IDLE_BYTES_PER_CLASS) {
-                    free.push(recycle.get(i)); // last in, first out: its pages are the likeliest in cache
+                SecureRegion r = recycle.get(i);
+                if (r.isLocked() && idleBytes + (MIN_CLASS_BYTES << c) <= maxIdleBytes) {
+                    idle.get(c).push(r); // last in, first out: its pages are the likeliest in cache
+                    idleBytes += MIN_CLASS_BYTES << c;
                 } else {
                     surplus.add(recycle.get(i));
                 }
@@ -154,6 +167,7 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
         final List<Integer> classes = new ArrayList<>();
         int open;
         int issued;
+        long issuedBytes;
     }
 
     private final class Recycled implements Block {

@@ -56,7 +56,7 @@ class HardenedPlaintextMemoryTest {
         assertTrue(addresses.contains(kept.address()), "the first view's region was recycled");
         assertThrows(IllegalStateException.class, () -> kept.get(ValueLayout.JAVA_BYTE, 100));
         next.forEach(HardenedPlaintextMemoryTest::give);
-        assertTrue(bridge.status().lockedBytes() <= HardenedPlaintextMemory.MAX_IDLE_BYTES_PER_CLASS + 2 * 65536L * 32,
+        assertTrue(bridge.status().lockedBytes() <= HardenedPlaintextMemory.MAX_IDLE_BYTES + 2 * HardenedPlaintextMemory.EPOCH_BYTES,
                 "idle locked memory is bounded: " + bridge.status().lockedBytes());
     }
 
