@@ -315,6 +315,8 @@ final class BenchCommand implements Command {
                 best = Math.max(best, gbps(size, System.nanoTime() - t0));
             }
             r.put("verify_gbps", best);
+            // verify authenticates chunk-parallel on the file-open store's pool: every available processor.
+            r.put("verify_threads", Runtime.getRuntime().availableProcessors());
             log.println("bench: store seal " + fmt((double) r.get("seal_gbps")) + ", unseal " + fmt((double) r.get("unseal_gbps"))
                     + ", all-core unseal " + fmt((double) r.get("parallel_unseal_gbps")) + ", verify " + fmt(best) + " GB/s");
         }

@@ -210,6 +210,37 @@ final class JceGcmEngine implements GcmEngine {
             }
         }
 
+        /** Like open, but only the asked-for bytes leave the (zeroed) staging array. */
+        @Override
+        public void openPart(byte[] iv, byte[] aad, MemorySegment in, long fromBytes, MemorySegment out) {
+            int n = Math.toIntExact(in.byteSize());
+            AesParams.checkIv(iv);
+            if (n < tagSizeBytes) {
+                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
+            }
+            int pt = n - tagSizeBytes;
+            java.util.Objects.checkFromIndexSize(fromBytes, out.byteSize(), pt);
+            byte[] ci = stage(n, true);
+            byte[] o = stage(Math.max(pt, 1), false);
+            try {
+                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, ci, 0, n);
+                cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(tagSizeBytes * 8, iv));
+                if (aad.length > 0) {
+                    cipher.updateAAD(aad);
+                }
+                cipher.doFinal(ci, 0, n, o, 0);
+                MemorySegment.copy(o, (int) fromBytes, out, ValueLayout.JAVA_BYTE, 0, (int) out.byteSize());
+            } catch (AEADBadTagException e) {
+                out.fill((byte) 0);
+                throw new IntegrityException("AES-GCM tag mismatch");
+            } catch (GeneralSecurityException e) {
+                out.fill((byte) 0);
+                throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
+            }
+        }
+
         /** Like open, but the plaintext stays in the (zeroed) staging array: one copy fewer. */
         @Override
         public void authenticate(byte[] iv, byte[] aad, MemorySegment in) {

@@ -43,7 +43,17 @@ final class ChunkCrypto implements AutoCloseable {
      */
     void open(ChunkTable table, int first, int last, MemorySegment out) {
         TensorMeta meta = table.meta;
-        long base = meta.plainOffset(first);
+        open(table, first, last, meta.plainOffset(first), meta.plainOffset(first) + out.byteSize(), out);
+    }
+
+    /**
+     * Opens chunks {@code first..last} (exclusive), which cover tensor bytes {@code from..to}, releasing only
+     * those bytes into {@code out} (byte 0 = tensor byte {@code from}): every chunk is still authenticated
+     * whole, but a 4 KiB slice read no longer needs a chunk-sized view to zero afterwards.
+     */
+    void open(ChunkTable table, int first, int last, long from, long to, MemorySegment out) {
+        TensorMeta meta = table.meta;
+        long base = from;
         try {
             runAll(meta, last - first, out.byteSize(), (lane, lo, hi) -> {
                 for (int j = lo; j < hi; j++) {
@@ -55,8 +65,15 @@ final class ChunkCrypto implements AutoCloseable {
                                 + ((long) n + DataKey.TAG_BYTES));
                     }
                     InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
+                    long ps = meta.plainOffset(i);
+                    long a = Math.max(ps, from);
+                    long b = Math.min(ps + n, to);
                     try {
-                        c.open(lane.nonce, lane.aad, ct, out.asSlice(meta.plainOffset(i) - base, n));
+                        if (a == ps && b == ps + n) {
+                            c.open(lane.nonce, lane.aad, ct, out.asSlice(ps - base, n));
+                        } else {
+                            c.openPart(lane.nonce, lane.aad, ct, a - ps, out.asSlice(a - base, b - a));
+                        }
                     } catch (IntegrityException e) {
                         throw new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
                                 + " the tensor's metadata was altered, or an older generation was replayed");

@@ -206,14 +206,15 @@ public final class SealedStore implements AutoCloseable {
             ensureOpen();
             ChunkTable t = st.table();
             Span span = Span.of(t.meta, offsetBytes, lengthBytes);
-            PlaintextMemory.Block b = pool.take(span.bytes(), name);
+            // Only the asked-for bytes are released and budgeted; the covering chunks are authenticated whole.
+            PlaintextMemory.Block b = pool.take(lengthBytes, name);
             try {
-                crypto.open(t, span.first, span.last, b.segment());
+                crypto.open(t, span.first, span.last, offsetBytes, offsetBytes + lengthBytes, b.segment());
             } catch (RuntimeException e) {
                 pool.give(b);
                 throw e;
             }
-            ViewLease v = new ViewLease(this, t.meta.info(), offsetBytes, b, slice(b, offsetBytes - span.start, lengthBytes));
+            ViewLease v = new ViewLease(this, t.meta.info(), offsetBytes, b, slice(b, 0, lengthBytes));
             openViews.add(v);
             return v;
         } finally {
