@@ -53,7 +53,6 @@ public final class SecureMemory {
     private final AtomicInteger openRegions = new AtomicInteger();
     private final AtomicBoolean warned = new AtomicBoolean();
     private final Map<String, String> degraded = new ConcurrentHashMap<>();
-    private volatile boolean noLockOnFault; // mlock2 missing or refusing MLOCK_ONFAULT: plain mlock
     private volatile String memfdSecretDetail; // null: not probed yet; "available" when it works
 
     private SecureMemory(String binding, MemoryPolicy policy, long lockBudgetBytes) {
@@ -207,7 +206,7 @@ public final class SecureMemory {
             return false;
         }
         try {
-            lock(pages, pagesBytes);
+            os.mlock(pages, pagesBytes);
             return true;
         } catch (NativeException e) {
             lockedBytes.addAndGet(-pagesBytes);
@@ -215,27 +214,6 @@ public final class SecureMemory {
                     + ", hard " + MemoryStatus.limit(memlockHardBytes) + ")", e);
             return false;
         }
-    }
-
-    /**
-     * Locks the range. Regions of 2 MiB or more are locked on fault: plain mlock populates every page
-     * serially, inside this call, before a parallel decrypt could fault them in on its own threads (as
-     * huge pages). The range is charged to RLIMIT_MEMLOCK either way, and each page is locked from the
-     * moment it exists, so nothing of it can be swapped. Kernels without mlock2 (before 4.4) get mlock.
-     */
-    private void lock(long pages, long pagesBytes) {
-        if (pagesBytes >= HUGE_PAGE_BYTES && !noLockOnFault) {
-            try {
-                os.mlockOnFault(pages, pagesBytes);
-                return;
-            } catch (NativeException e) {
-                if (e.code() != Linux.ENOSYS && e.code() != Linux.EINVAL) {
-                    throw e;
-                }
-                noLockOnFault = true;
-            }
-        }
-        os.mlock(pages, pagesBytes);
     }
 
     /** Maps memfd_secret pages over the reservation's interior; false (with the reason kept) if not possible. */

@@ -33,24 +33,6 @@ abstract class SecureMemoryContract {
     }
 
     @Test
-    void largeRegionsAreLockedOnFaultEveryTouchedPageLocked() throws Exception {
-        SecureMemory memory = memory();
-        long bytes = 8L << 20;
-        try (SecureRegion region = memory.allocate(bytes)) {
-            Smaps.Mapping before = Smaps.containing(region.segment().address()).orElseThrow();
-            System.out.println(binding() + " large region before touch: " + before.describe());
-            assertTrue(before.vmFlags().contains("lo"), before::describe);
-            assertTrue(before.lockedKb() < bytes / 1024, () -> "populated at allocation (not on fault): " + before.describe());
-            region.segment().fill((byte) 1);
-            Smaps.Mapping after = Smaps.containing(region.segment().address()).orElseThrow();
-            assertEquals(bytes / 1024, after.lockedKb(), after::describe);
-            assertTrue(region.isLocked());
-            assertEquals(region.pagesBytes(), memory.status().lockedBytes(), "the whole range is charged to the budget");
-        }
-        assertEquals(0, memory.status().lockedBytes());
-    }
-
-    @Test
     void regionPagesCarryLockedDontDumpAndWipeOnForkFlags() throws Exception {
         SecureMemory memory = memory();
         try (SecureRegion region = memory.allocate(64 * 1024)) {

@@ -25,12 +25,6 @@ public interface OsMemory {
 
     void mlock(long address, long bytes);
 
-    /**
-     * {@code mlock2(address, bytes, MLOCK_ONFAULT)}: the range is locked (and charged to RLIMIT_MEMLOCK)
-     * now, but each page is populated by its first touch instead of all of them by this call.
-     */
-    void mlockOnFault(long address, long bytes);
-
     void munlock(long address, long bytes);
 
     void madvise(long address, long bytes, int advice);

@@ -38,9 +38,6 @@ final class Libc {
     // int mlock(const void *addr, size_t len);
     private static final MethodHandle mlock = errnoSetting("mlock",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-    // int mlock2(const void *addr, size_t len, unsigned int flags);  (glibc 2.27+)
-    private static final MethodHandle mlock2 = errnoSetting("mlock2",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     // int munlock(const void *addr, size_t len);
     private static final MethodHandle munlock = errnoSetting("munlock",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
@@ -131,15 +128,6 @@ final class Libc {
             check("mlock", (int) mlock.invokeExact(state, addr, length), state);
         } catch (Throwable t) {
             throw rethrow("mlock", t);
-        }
-    }
-
-    static void mlock2(long addr, long length, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("mlock2", (int) mlock2.invokeExact(state, addr, length, flags), state);
-        } catch (Throwable t) {
-            throw rethrow("mlock2", t);
         }
     }
 

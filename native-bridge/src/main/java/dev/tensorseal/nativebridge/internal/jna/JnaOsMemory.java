@@ -50,11 +50,6 @@ public final class JnaOsMemory implements OsMemory {
     }
 
     @Override
-    public void mlockOnFault(long address, long bytes) {
-        call("mlock2", () -> libc.mlock2(address, bytes, Linux.MLOCK_ONFAULT));
-    }
-
-    @Override
     public void munlock(long address, long bytes) {
         call("munlock", () -> libc.munlock(address, bytes));
     }
