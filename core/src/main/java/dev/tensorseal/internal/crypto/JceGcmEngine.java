@@ -45,8 +45,8 @@ final class JceGcmEngine implements GcmEngine {
             }
             long t0 = System.nanoTime();
             loadSiblingCiphers();
-            // Through an engine instance on native segments, as the store calls it, so the staging
-            // copies and this class are compiled too, not only the JDK's cipher.
+            // Through engine instances, as the store calls them, so the staging copies and this class are
+            // compiled too, not only the JDK's cipher.
             InsecureNonceAesGcm gcm = null;
             try (SecretBytes key = SecretBytes.random(32, new java.security.SecureRandom());
                     java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
