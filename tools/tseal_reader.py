@@ -3,7 +3,7 @@
 
 usage: tseal_reader.py FILE.tseal (--key-file KEY | --passphrase-file FILE) --expect EXPECTED.safetensors
 
-Checks the key check value, the header MAC and the total length, unwraps every data key (RFC 5649),
+Checks the key check value, the header MAC, the total length and that padding bytes are zero, unwraps every data key (RFC 5649),
 rebuilds each chunk's AAD and nonce, decrypts every chunk with AES-256-GCM, and compares the tensors
 (names, dtypes, shapes, bytes) with the expected safetensors file. Exit 0 when all match, 1 otherwise.
 """
@@ -64,9 +64,9 @@ def read(path, key_bytes=None, passphrase=None):
     if data[:8] != MAGIC:
         raise Bad("bad magic")
     version, h = struct.unpack_from("<II", data, 8)
-    if version != 1:
+    if version != 2:
         raise Bad(f"version {version}")
-    if not (104 <= h <= 64 << 20 and h <= len(data) - 32) or (h + 32) % 4096:
+    if not (120 <= h <= 64 << 20 and h <= len(data) - 32) or (h + 32) % 4096:
         raise Bad(f"header length {h} out of bounds")
     file_id = data[16:32]
     total = struct.unpack_from("<Q", data, 32)[0]
@@ -76,6 +76,7 @@ def read(path, key_bytes=None, passphrase=None):
     mem_kib, iters, lanes = struct.unpack_from("<III", data, 44)
     salt = data[56:72]
     key_check = data[72:104]
+    key_check_salt = data[104:120]
     if kdf == 0:
         if key_bytes is None or len(key_bytes) != 32:
             raise Bad("file sealed under a raw key: give a 32-byte key file")
@@ -87,7 +88,7 @@ def read(path, key_bytes=None, passphrase=None):
         master = Argon2id(salt=salt, length=32, iterations=iters, lanes=lanes, memory_cost=mem_kib).derive(passphrase)
     else:
         raise Bad(f"key derivation kind {kdf}")
-    if not hmac.compare_digest(hkdf(master, file_id, b"tensorseal v1 file key check"), key_check):
+    if not hmac.compare_digest(hkdf(master, key_check_salt, b"tensorseal v2 file key check"), key_check):
         raise Bad("wrong key")
     mac_key = hkdf(master, file_id, b"tensorseal v1 file header mac")
     if not hmac.compare_digest(hmac.new(mac_key, data[:h], hashlib.sha256).digest(), data[h:h + 32]):
@@ -96,7 +97,7 @@ def read(path, key_bytes=None, passphrase=None):
         raise Bad(f"total length {total} != file size {len(data)}")
     kek = hkdf(master, file_id, b"tensorseal v1 data-key wrapping key")
 
-    c = Cursor(data[:h], 104)
+    c = Cursor(data[:h], 120)
     metadata = {}
     for _ in range(c.u32()):
         k = c.str()
@@ -107,6 +108,7 @@ def read(path, key_bytes=None, passphrase=None):
         wrapped = c.take(c.u16())
         keys.append((key_id, aes_key_unwrap_with_padding(kek, wrapped)))
     tensors = {}
+    previous_end = h + 32
     for _ in range(c.u32()):
         tensor_id = c.take(16)
         name = c.str()
@@ -123,7 +125,10 @@ def read(path, key_bytes=None, passphrase=None):
             size *= d
         if count != -(-size // chunk_size):
             raise Bad(f"{name}: chunk count {count} for {size} bytes")
-        stride = -(-(chunk_size + TAG) // 64) * 64
+        stride = chunk_size + TAG
+        if offset < previous_end or any(data[previous_end:offset]):
+            raise Bad(f"{name}: data at {offset} overlaps, or the gap before it is not zero")
+        previous_end = offset + (count and (count - 1) * stride + min(chunk_size, size - (count - 1) * chunk_size) + TAG)
         prefix = (field(struct.pack(">I", 1)) + field(tensor_id) + field(name.encode("utf-8"))
                   + field(dtype.encode("ascii")) + field(b"".join(struct.pack(">Q", d) for d in shape))
                   + field(struct.pack(">Q", chunk_size)))
@@ -141,6 +146,10 @@ def read(path, key_bytes=None, passphrase=None):
             except Exception:
                 raise Bad(f"tensor '{name}' chunk {i} does not authenticate")
         tensors[name] = (dtype, shape, bytes(out))
+    if any(data[c.pos:h]):
+        raise Bad("header padding not zero")
+    if any(data[previous_end:]):
+        raise Bad(f"bytes after the last tensor (from {previous_end}) are not zero")
     return metadata, tensors
 
 

@@ -115,14 +115,15 @@ class FileAdversaryTest {
                 {"magic", 0, "not a .tseal file"},
                 {"version", 8, "version"},
                 {"header length (still in bounds: another region is MACed)", 12, "header authentication failed"},
-                {"file id (HKDF salt: every derived key changes)", 16, "wrong key"},
+                {"file id (the MAC key's salt; not the key check's)", 16, "header authentication failed"},
                 {"total length", 32, "header authentication failed"},
                 {"kdf kind", 40, "header authentication failed"},
                 {"reserved zero", 41, "header authentication failed"},
                 {"argon2 memory", 44, "header authentication failed"},
                 {"argon2 salt", 56, "header authentication failed"},
                 {"key check", 72, "wrong key"},
-                {"body: metadata count", 104, "header authentication failed"},
+                {"key check salt", 104, "wrong key"},
+                {"body: metadata count", 120, "header authentication failed"},
                 {"padding", good.length - 1 - (good.length - 4096 * (good.length / 4096)), "header"},
             };
             int headerBytes = java.nio.ByteBuffer.wrap(good).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(12);

@@ -34,6 +34,49 @@ public interface InsecureNonceAesGcm extends AutoCloseable {
         return out;
     }
 
+    /**
+     * Opens {@code in} but releases only plaintext bytes {@code fromBytes .. fromBytes + out.byteSize()} into
+     * {@code out} (a slice read needs a few bytes of a verified chunk). Same failure contract as open. This
+     * default decrypts into off-heap scratch, zeroed before return; engines may avoid the extra copy.
+     */
+    default void openPart(byte[] iv, byte[] aad, MemorySegment in, long fromBytes, MemorySegment out) {
+        long n = in.byteSize() - tagSizeBytes();
+        if (n < 0) {
+            throw new dev.tensorseal.IntegrityException("ciphertext shorter than the " + tagSizeBytes() + "-byte tag");
+        }
+        java.util.Objects.checkFromIndexSize(fromBytes, out.byteSize(), n);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment all = arena.allocate(Math.max(n, 1), 64).asSlice(0, n);
+            try {
+                open(iv, aad, in, all);
+                MemorySegment.copy(all, fromBytes, out, 0, out.byteSize());
+            } catch (RuntimeException e) {
+                out.fill((byte) 0);
+                throw e;
+            } finally {
+                all.fill((byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Checks the tag of {@code in} = ciphertext || tag and keeps no plaintext: throws
+     * {@link dev.tensorseal.IntegrityException} on a mismatch. This default opens into a heap buffer and zeroes
+     * it; engines may avoid the copy.
+     */
+    default void authenticate(byte[] iv, byte[] aad, MemorySegment in) {
+        long n = in.byteSize() - tagSizeBytes();
+        if (n < 0) {
+            throw new dev.tensorseal.IntegrityException("ciphertext shorter than the " + tagSizeBytes() + "-byte tag");
+        }
+        byte[] scratch = new byte[Math.toIntExact(n)];
+        try {
+            open(iv, aad, in, MemorySegment.ofArray(scratch));
+        } finally {
+            java.util.Arrays.fill(scratch, (byte) 0);
+        }
+    }
+
     /** Drops the key schedule as far as the engine allows. */
     @Override
     void close();

@@ -25,6 +25,8 @@ final class JceGcmEngine implements GcmEngine {
     static final int WARM_UP_CALL_BYTES = 512; // the smallest call that reaches the fused intrinsic (PARALLEL_LEN)
     static final int WARM_UP_CHUNK_CALLS = 200;
     static final int WARM_UP_CHUNK_BYTES = 64 << 10; // the store's default chunk
+    private static final int CHUNK_CALL_EVERY = (WARM_UP_CALLS + WARM_UP_CHUNK_CALLS) / WARM_UP_CHUNK_CALLS;
+    private static final int CALLS_PER_INSTANCE = 128;
     private static final Object WARM_UP_LOCK = new Object();
     private static volatile long warmUpNanos = -1;
 
@@ -43,30 +45,83 @@ final class JceGcmEngine implements GcmEngine {
             }
             long t0 = System.nanoTime();
             loadSiblingCiphers();
-            // Through an engine instance on native segments, as the store calls it, so the staging
-            // copies and this class are compiled too, not only the JDK's cipher.
+            // Through engine instances, as the store calls them, so the staging copies and this class are
+            // compiled too, not only the JDK's cipher.
+            InsecureNonceAesGcm gcm = null;
             try (SecretBytes key = SecretBytes.random(32, new java.security.SecureRandom());
-                    java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined();
-                    InsecureNonceAesGcm gcm = INSTANCE.newInstance(key, 16)) {
+                    java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
                 MemorySegment plain = arena.allocate(WARM_UP_CHUNK_BYTES, 64);
                 MemorySegment sealed = arena.allocate(WARM_UP_CHUNK_BYTES + 16, 64);
                 byte[] iv = new byte[12];
-                byte[] aad = new byte[64];
+                // AAD lengths as the store's (not multiples of 16) and IVs that differ where the store's do
+                // (chunk index, generation): C2 compiles only the branches its profile saw, and an AAD
+                // tail or IV comparison first met on real chunks deoptimizes the whole cipher call
+                // mid-read (seen with -XX:+LogCompilation: GCMDecrypt.doFinal, unstable_if in processAAD).
+                byte[][] aads = {new byte[64], new byte[61], new byte[133], new byte[150]};
                 for (int i = 0; i < WARM_UP_CALLS + WARM_UP_CHUNK_CALLS; i++) {
-                    // Many small calls raise the invocation counts; then a few chunk-sized ones, so the
-                    // compiled code is profiled on the branches real chunks take (else it deoptimizes
+                    // Many small calls raise the invocation counts; chunk-sized ones are interleaved so the
+                    // profile has the branches real chunks take before C2 compiles (else it deoptimizes
                     // on the first real chunk and recompiles while the user waits).
-                    int n = i < WARM_UP_CALLS ? WARM_UP_CALL_BYTES : WARM_UP_CHUNK_BYTES;
-                    iv[0] = (byte) i;
-                    iv[1] = (byte) (i >>> 8);
-                    gcm.seal(iv, aad, plain.asSlice(0, n), sealed.asSlice(0, n + 16));
-                    gcm.open(iv, aad, sealed.asSlice(0, n + 16), plain.asSlice(0, n));
+                    int n = i % CHUNK_CALL_EVERY == CHUNK_CALL_EVERY - 1 ? WARM_UP_CHUNK_BYTES : WARM_UP_CALL_BYTES;
+                    byte[] aad = aads[i & 3];
+                    gcm = fresh(gcm, key, i);
+                    call(gcm, iv, i, aad, plain.asSlice(0, n), sealed.asSlice(0, n + 16));
+                }
+            } finally {
+                if (gcm != null) {
+                    gcm.close();
                 }
             }
             long spent = System.nanoTime() - t0;
             warmUpNanos = spent;
             return spent;
         }
+    }
+
+    /**
+     * A new instance every {@link #CALLS_PER_INSTANCE} calls: the store borrows fresh instances whose staging
+     * arrays start empty, and a growth branch the profile never saw deoptimized the compiled open (and the
+     * JDK's cipher calls inlined into it) on the first real chunk of each.
+     */
+    private static InsecureNonceAesGcm fresh(InsecureNonceAesGcm gcm, SecretBytes key, int i) {
+        if (gcm != null && i % CALLS_PER_INSTANCE != 0) {
+            return gcm;
+        }
+        if (gcm != null) {
+            gcm.close();
+        }
+        return INSTANCE.newInstance(key, 16);
+    }
+
+    /** One seal and open under a nonce unique to {@code i} (24 bits of it, in the index or the generation). */
+    private static void call(InsecureNonceAesGcm gcm, byte[] iv, int i, byte[] aad, MemorySegment plain, MemorySegment sealed) {
+        setIv(iv, i);
+        long n = plain.byteSize();
+        // Inputs of several segment classes (native, byte[]-backed, long[]-backed): the store passes native,
+        // file-mapped and heap segments, and C2 speculating on the one class its profile saw hit a class_check
+        // trap on the first mapped chunk of a .tseal file and deoptimized mid-read.
+        int kind = (i >>> 1) % 3;
+        MemorySegment heap = kind == 1 ? HEAP_BYTES : HEAP_LONGS;
+        MemorySegment in = kind == 0 ? plain : heap.asSlice(0, n);
+        gcm.seal(iv, aad, in, sealed);
+        MemorySegment sealedIn = sealed;
+        if (kind != 0) {
+            sealedIn = heap.asSlice(0, n + 16);
+            MemorySegment.copy(sealed, 0, sealedIn, 0, n + 16);
+        }
+        gcm.open(iv, aad, sealedIn, plain);
+    }
+
+    // Warm-up inputs only: zeros and throwaway ciphertext, nothing secret.
+    private static final MemorySegment HEAP_BYTES = MemorySegment.ofArray(new byte[WARM_UP_CHUNK_BYTES + 16]);
+    private static final MemorySegment HEAP_LONGS = MemorySegment.ofArray(new long[(WARM_UP_CHUNK_BYTES + 16) / 8]);
+
+    private static void setIv(byte[] iv, int i) {
+        Arrays.fill(iv, (byte) 0);
+        int at = (i & 4) == 0 ? 0 : 8; // where the store's nonces differ: chunk index (0-3) or generation (4-11)
+        iv[at + 1] = (byte) (i >>> 16);
+        iv[at + 2] = (byte) (i >>> 8);
+        iv[at + 3] = (byte) i;
     }
 
     /**
@@ -204,6 +259,64 @@ final class JceGcmEngine implements GcmEngine {
                 throw new IntegrityException("AES-GCM tag mismatch");
             } catch (GeneralSecurityException e) {
                 out.fill((byte) 0);
+                throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
+            }
+        }
+
+        /** Like open, but only the asked-for bytes leave the (zeroed) staging array. */
+        @Override
+        public void openPart(byte[] iv, byte[] aad, MemorySegment in, long fromBytes, MemorySegment out) {
+            int n = Math.toIntExact(in.byteSize());
+            AesParams.checkIv(iv);
+            if (n < tagSizeBytes) {
+                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
+            }
+            int pt = n - tagSizeBytes;
+            java.util.Objects.checkFromIndexSize(fromBytes, out.byteSize(), pt);
+            byte[] ci = stage(n, true);
+            byte[] o = stage(Math.max(pt, 1), false);
+            try {
+                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, ci, 0, n);
+                cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(tagSizeBytes * 8, iv));
+                if (aad.length > 0) {
+                    cipher.updateAAD(aad);
+                }
+                cipher.doFinal(ci, 0, n, o, 0);
+                MemorySegment.copy(o, (int) fromBytes, out, ValueLayout.JAVA_BYTE, 0, (int) out.byteSize());
+            } catch (AEADBadTagException e) {
+                out.fill((byte) 0);
+                throw new IntegrityException("AES-GCM tag mismatch");
+            } catch (GeneralSecurityException e) {
+                out.fill((byte) 0);
+                throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
+            }
+        }
+
+        /** Like open, but the plaintext stays in the (zeroed) staging array: one copy fewer. */
+        @Override
+        public void authenticate(byte[] iv, byte[] aad, MemorySegment in) {
+            int n = Math.toIntExact(in.byteSize());
+            AesParams.checkIv(iv);
+            if (n < tagSizeBytes) {
+                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
+            }
+            int pt = n - tagSizeBytes;
+            byte[] ci = stage(n, true);
+            byte[] o = stage(Math.max(pt, 1), false);
+            try {
+                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, ci, 0, n);
+                cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(tagSizeBytes * 8, iv));
+                if (aad.length > 0) {
+                    cipher.updateAAD(aad);
+                }
+                cipher.doFinal(ci, 0, n, o, 0);
+            } catch (AEADBadTagException e) {
+                throw new IntegrityException("AES-GCM tag mismatch");
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
             } finally {
                 Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);

@@ -42,7 +42,17 @@ final class ChunkCrypto implements AutoCloseable {
      */
     void open(ChunkTable table, int first, int last, MemorySegment out) {
         TensorMeta meta = table.meta;
-        long base = meta.plainOffset(first);
+        open(table, first, last, meta.plainOffset(first), meta.plainOffset(first) + out.byteSize(), out);
+    }
+
+    /**
+     * Opens chunks {@code first..last} (exclusive), which cover tensor bytes {@code from..to}, releasing only
+     * those bytes into {@code out} (byte 0 = tensor byte {@code from}): every chunk is still authenticated
+     * whole, but a 4 KiB slice read no longer needs a chunk-sized view to zero afterwards.
+     */
+    void open(ChunkTable table, int first, int last, long from, long to, MemorySegment out) {
+        TensorMeta meta = table.meta;
+        long base = from;
         try {
             runAll(meta, last - first, out.byteSize(), (lane, lo, hi) -> {
                 for (int j = lo; j < hi; j++) {
@@ -54,8 +64,15 @@ final class ChunkCrypto implements AutoCloseable {
                                 + ((long) n + DataKey.TAG_BYTES));
                     }
                     InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
+                    long ps = meta.plainOffset(i);
+                    long a = Math.max(ps, from);
+                    long b = Math.min(ps + n, to);
                     try {
-                        c.open(lane.nonce, lane.aad, ct, out.asSlice(meta.plainOffset(i) - base, n));
+                        if (a == ps && b == ps + n) {
+                            c.open(lane.nonce, lane.aad, ct, out.asSlice(ps - base, n));
+                        } else {
+                            c.openPart(lane.nonce, lane.aad, ct, a - ps, out.asSlice(a - base, b - a));
+                        }
                     } catch (IntegrityException e) {
                         throw new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
                                 + " the tensor's metadata was altered, or an older generation was replayed");
@@ -66,6 +83,34 @@ final class ChunkCrypto implements AutoCloseable {
             out.fill((byte) 0);
             throw e;
         }
+    }
+
+    /**
+     * Authenticates chunks {@code first..last} (exclusive) of {@code table} without releasing plaintext:
+     * each chunk is decrypted inside the engine's own (zeroed) scratch, chunk-parallel on the store's pool.
+     * Throws the {@link IntegrityException} naming the tensor and the first failing chunk found.
+     */
+    void authenticate(ChunkTable table, int first, int last) {
+        TensorMeta meta = table.meta;
+        long bytes = meta.plainOffset(last - 1) + meta.plainBytes(last - 1) - meta.plainOffset(first);
+        runAll(meta, last - first, bytes, (lane, lo, hi) -> {
+            for (int j = lo; j < hi; j++) {
+                int i = first + j;
+                int n = meta.plainBytes(i);
+                MemorySegment ct = table.chunk(i);
+                if (ct.byteSize() != (long) n + DataKey.TAG_BYTES) {
+                    throw new IntegrityException(meta.name(), i, "sealed chunk is " + ct.byteSize() + " bytes, the table says "
+                            + ((long) n + DataKey.TAG_BYTES));
+                }
+                InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
+                try {
+                    c.authenticate(lane.nonce, lane.aad, ct);
+                } catch (IntegrityException e) {
+                    throw new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
+                            + " the tensor's metadata was altered, or an older generation was replayed");
+                }
+            }
+        });
     }
 
     /**

@@ -10,20 +10,21 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Keys a .tseal header needs, derived by HKDF-SHA256 from the master key with the file id as salt: the
- * header MAC key and the key-check value (which tells a wrong key from an edited header). The data-key
- * wrapping key is the store's (same derivation, its own label), so a file's wrapped keys are the store's.
+ * Keys a .tseal header needs, derived by HKDF-SHA256 from the master key: the header MAC key (salt: the file
+ * id) and the key-check value (salt: the header's own random key-check salt, not the file id, so an edited
+ * file id fails the MAC as an edited header instead of passing for a wrong key). The data-key wrapping key is
+ * the store's (file id as salt, its own label), so a file's wrapped keys are the store's.
  */
 final class FileKeys implements AutoCloseable {
     static final byte[] MAC_INFO = "tensorseal v1 file header mac".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] CHECK_INFO = "tensorseal v1 file key check".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] CHECK_INFO = "tensorseal v2 file key check".getBytes(StandardCharsets.US_ASCII);
     private final SecretBytes macKey;
     private final byte[] keyCheck;
 
-    FileKeys(KeySource source, byte[] fileId) {
+    FileKeys(KeySource source, byte[] fileId, byte[] keyCheckSalt) {
         try (SecretBytes master = load(source)) {
             this.macKey = Hkdf.deriveSecret(master, fileId, MAC_INFO, 32);
-            try (SecretBytes check = Hkdf.deriveSecret(master, fileId, CHECK_INFO, 32)) {
+            try (SecretBytes check = Hkdf.deriveSecret(master, keyCheckSalt, CHECK_INFO, 32)) {
                 this.keyCheck = check.insecureCopy();
             }
         }

@@ -19,15 +19,16 @@ import java.util.Map;
  * table. Decoding bounds every count and length by the bytes actually present, so absurd values fail with a
  * message instead of an allocation.
  */
-public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck,
+public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck, byte[] keyCheckSalt,
                           Map<String, String> metadata, List<StoreSnapshot.WrappedKey> keys, List<Entry> tensors) {
     public static final byte[] MAGIC = {'T', 'S', 'E', 'A', 'L', 0, '\r', '\n'};
-    public static final int VERSION = 1;
-    public static final int PREFIX_BYTES = 104;
+    /** 2: chunks packed at chunk size + tag (version 1 padded each to 64 bytes); key check salted separately. */
+    public static final int VERSION = 2;
+    public static final int PREFIX_BYTES = 120;
+    public static final int KEY_CHECK_SALT_BYTES = 16;
     public static final int MAC_BYTES = 32;
     public static final int MAX_HEADER_BYTES = 64 << 20;
     public static final int PAGE_BYTES = 4096;
-    public static final int CHUNK_ALIGN_BYTES = 64;
     static final int TAG_BYTES = 16;
 
     /** One tensor's row: its table plus where its first chunk starts in the file. */
@@ -37,8 +38,9 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
             return keyIndex.length;
         }
 
+        /** Chunks are packed: no padding between them keeps the file's overhead at the tag and table entry. */
         public long strideBytes() {
-            return align(chunkSizeBytes + (long) TAG_BYTES, CHUNK_ALIGN_BYTES);
+            return chunkSizeBytes + (long) TAG_BYTES;
         }
 
         public long chunkOffsetBytes(int index) {
@@ -76,7 +78,7 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
             b.put((byte) 1).put(new byte[3]).putInt(kdf.memoryKiB()).putInt(kdf.iterations()).putInt(kdf.parallelism())
                     .put(kdf.salt());
         }
-        b.put(keyCheck);
+        b.put(keyCheck).put(keyCheckSalt);
         encodeBody(b);
         return b.array();
     }
@@ -123,7 +125,7 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
     }
 
     /** The fixed prefix fields needed before the header can be authenticated. */
-    record Prefix(int headerBytes, byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck) {}
+    record Prefix(int headerBytes, byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck, byte[] keyCheckSalt) {}
 
     static Prefix decodePrefix(ByteBuffer header, String source) {
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -150,12 +152,14 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
         b.get(salt);
         byte[] check = new byte[32];
         b.get(check);
+        byte[] checkSalt = new byte[KEY_CHECK_SALT_BYTES];
+        b.get(checkSalt);
         KdfParams kdf = switch (kind) {
             case 0 -> null;
             case 1 -> new KdfParams(mem, iterations, parallelism, salt);
             default -> throw new IntegrityException(source + ": unknown key-derivation kind " + kind + " in the header");
         };
-        return new Prefix(headerBytes, fileId, total, kdf, check);
+        return new Prefix(headerBytes, fileId, total, kdf, check, checkSalt);
     }
 
     /** Decodes an authenticated header region; structural errors are integrity errors (the MAC already passed). */
@@ -209,7 +213,13 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
                 }
                 tensors.add(new Entry(id, info, chunkSize, offset, ki, gens));
             }
-            return new TsealHeader(p.fileId(), p.totalFileBytes(), p.kdf(), p.keyCheck(), metadata, keys, tensors);
+            while (b.hasRemaining()) {
+                if (b.get() != 0) {
+                    // Covered by the MAC, so only a faulty writer holding the key gets here.
+                    throw new IntegrityException(source + ": header padding byte at offset " + (b.position() - 1) + " is not zero");
+                }
+            }
+            return new TsealHeader(p.fileId(), p.totalFileBytes(), p.kdf(), p.keyCheck(), p.keyCheckSalt(), metadata, keys, tensors);
         } catch (BufferUnderflowException e) {
             throw new IntegrityException(source + ": the header table runs past the header's end");
         }

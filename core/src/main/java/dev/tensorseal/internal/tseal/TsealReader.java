@@ -39,7 +39,7 @@ public final class TsealReader {
     }
 
     /** An authenticated header and the mapped file's chunks as a store snapshot. */
-    public record Opened(TsealHeader header, StoreSnapshot snapshot) {}
+    public record Opened(TsealHeader header, StoreSnapshot snapshot, MemorySegment file) {}
 
     /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
     public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
@@ -47,7 +47,7 @@ public final class TsealReader {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer region = readRegion(ch, path);
             TsealHeader.Prefix prefix = TsealHeader.decodePrefix(region, source);
-            try (FileKeys keys = new FileKeys(key, prefix.fileId())) {
+            try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
                 if (!keys.keyCheckMatches(prefix.keyCheck())) {
                     throw new IntegrityException(source + ": wrong key (the key check value does not match " + key.description() + ")");
                 }
@@ -82,7 +82,40 @@ public final class TsealReader {
                 }
                 tensors.add(new StoreSnapshot.Tensor(e.tensorId(), e.info(), e.chunkSizeBytes(), e.keyIndex(), e.generations(), chunks));
             }
-            return new Opened(header, new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors));
+            return new Opened(header, new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors), map);
+        }
+    }
+
+    /**
+     * Checks that every byte outside the header, its MAC and the chunks is zero (the alignment gap before each
+     * tensor and the tail); the MAC covers none of them, so an edit there is only visible here.
+     */
+    public static void checkGaps(Opened o, String source) {
+        MemorySegment map = o.file();
+        TsealHeader h = o.header();
+        long at = map.byteSize() == 0 ? 0 : headerEnd(map);
+        for (TsealHeader.Entry e : h.tensors()) {
+            checkZero(map, at, e.dataOffsetBytes(), source);
+            at = e.endBytes();
+        }
+        checkZero(map, at, map.byteSize(), source);
+    }
+
+    private static long headerEnd(MemorySegment map) {
+        return Integer.toUnsignedLong(map.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 12))
+                + TsealHeader.MAC_BYTES;
+    }
+
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[TsealHeader.PAGE_BYTES]);
+
+    private static void checkZero(MemorySegment map, long from, long to, String source) {
+        for (long at = from; at < to; at += TsealHeader.PAGE_BYTES) {
+            long n = Math.min(TsealHeader.PAGE_BYTES, to - at);
+            long m = map.asSlice(at, n).mismatch(ZEROS.asSlice(0, n));
+            if (m >= 0) {
+                throw new IntegrityException(source + ": bytes between chunks were modified: the padding byte at offset "
+                        + (at + m) + " is not zero");
+            }
         }
     }
 

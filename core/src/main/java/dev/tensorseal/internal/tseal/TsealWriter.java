@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +32,14 @@ public final class TsealWriter {
     public static void write(StoreSnapshot snapshot, KeySource key, KdfParams kdf, Map<String, String> metadata, Path target)
             throws IOException {
         byte[] fileId = snapshot.storeId();
-        try (FileKeys keys = new FileKeys(key, fileId)) {
+        byte[] checkSalt = new byte[TsealHeader.KEY_CHECK_SALT_BYTES];
+        new SecureRandom().nextBytes(checkSalt); // fresh per file: key checks of files under one key do not match
+        try (FileKeys keys = new FileKeys(key, fileId, checkSalt)) {
             List<TsealHeader.Entry> entries = new ArrayList<>();
             for (StoreSnapshot.Tensor t : snapshot.tensors()) {
                 entries.add(new TsealHeader.Entry(t.tensorId(), t.info(), t.chunkSizeBytes(), 0, t.keyIndex(), t.generations()));
             }
-            TsealHeader draft = new TsealHeader(fileId, 0, kdf, keys.keyCheck(), metadata, snapshot.keys(), entries);
+            TsealHeader draft = new TsealHeader(fileId, 0, kdf, keys.keyCheck(), checkSalt, metadata, snapshot.keys(), entries);
             int headerBytes = (int) (TsealHeader.align(draft.unpaddedBytes() + TsealHeader.MAC_BYTES, TsealHeader.PAGE_BYTES)
                     - TsealHeader.MAC_BYTES);
             long at = headerBytes + TsealHeader.MAC_BYTES;
@@ -48,7 +51,7 @@ public final class TsealWriter {
                 at = TsealHeader.align(p.endBytes(), TsealHeader.PAGE_BYTES);
             }
             long total = at;
-            TsealHeader header = new TsealHeader(fileId, total, kdf, keys.keyCheck(), metadata, snapshot.keys(), placed);
+            TsealHeader header = new TsealHeader(fileId, total, kdf, keys.keyCheck(), checkSalt, metadata, snapshot.keys(), placed);
             byte[] region = header.encode(headerBytes);
             byte[] mac = keys.mac(region);
             atomicWrite(target, ch -> {

@@ -83,4 +83,29 @@ class GcmEngineTest {
             }
         }
     }
+
+    @Test
+    void openPartReleasesOnlyItsRangeAndAuthenticateKeepsNothingBothFailOnATamperedChunk() {
+        byte[] plain = new byte[5000];
+        new java.util.Random(3).nextBytes(plain);
+        byte[] iv = new byte[12];
+        byte[] aad = {1, 2, 3};
+        for (String name : Engines.NAMES) {
+            try (SecretBytes k = SecretBytes.random(32, new java.security.SecureRandom());
+                    InsecureNonceAesGcm g = GcmEngine.named(name).newInstance(k, 16)) {
+                byte[] sealed = g.seal(iv, aad, plain);
+                byte[] part = new byte[100];
+                g.openPart(iv, aad, java.lang.foreign.MemorySegment.ofArray(sealed), 4321,
+                        java.lang.foreign.MemorySegment.ofArray(part));
+                assertArrayEquals(java.util.Arrays.copyOfRange(plain, 4321, 4421), part, name);
+                g.authenticate(iv, aad, java.lang.foreign.MemorySegment.ofArray(sealed));
+                sealed[17] ^= 1;
+                java.util.Arrays.fill(part, (byte) 7);
+                assertThrows(IntegrityException.class, () -> g.openPart(iv, aad, java.lang.foreign.MemorySegment.ofArray(sealed),
+                        0, java.lang.foreign.MemorySegment.ofArray(part)), name);
+                assertArrayEquals(new byte[100], part, name + ": the output is zeroed on failure");
+                assertThrows(IntegrityException.class, () -> g.authenticate(iv, aad, java.lang.foreign.MemorySegment.ofArray(sealed)), name);
+            }
+        }
+    }
 }

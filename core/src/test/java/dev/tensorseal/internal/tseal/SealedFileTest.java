@@ -125,6 +125,53 @@ class SealedFileTest {
     }
 
     @Test
+    void editedFileIdIsAnEditedHeaderNotAWrongKey() throws IOException {
+        for (long at : new long[] {16, 31}) {
+            Path copy = Files.copy(sealed, dir.resolve("id" + at + ".tseal"));
+            flip(copy, at);
+            String m = failure(copy, key);
+            assertTrue(m.contains("header authentication failed") && !m.contains("wrong key"), at + ": " + m);
+        }
+    }
+
+    @Test
+    void filesUnderOneKeyHaveDifferentKeyCheckValues() throws IOException {
+        Path again = dir.resolve("again.tseal");
+        SealedFile.importSafetensors(dir.resolve("m.safetensors"), key, again);
+        byte[] a = java.util.Arrays.copyOfRange(Files.readAllBytes(sealed), 72, 104);
+        byte[] b = java.util.Arrays.copyOfRange(Files.readAllBytes(again), 72, 104);
+        assertTrue(!java.util.Arrays.equals(a, b), "key check values repeat across files: they would link files to one key");
+    }
+
+    @Test
+    void modifiedBytesBetweenTensorsAndInTheTailAreIntegrityFailuresNamingTheOffset() throws IOException {
+        TsealHeader h = TsealReader.readUnverified(sealed);
+        TsealHeader.Entry big = h.tensors().get(0);
+        TsealHeader.Entry last = h.tensors().get(h.tensors().size() - 1);
+        long between = big.endBytes() + 7; // in the alignment gap before the next tensor
+        long tail = last.endBytes() + 1;
+        assertTrue(between < h.tensors().get(1).dataOffsetBytes() && tail < Files.size(sealed), "the sample has gaps");
+        for (long at : new long[] {between, tail}) {
+            Path copy = Files.copy(sealed, dir.resolve("gap" + at + ".tseal"));
+            flip(copy, at);
+            String m = failure(copy, key);
+            assertTrue(m.contains("bytes between chunks were modified") && m.contains("offset " + at), at + ": " + m);
+        }
+        SealedFile.verify(sealed, key); // the untouched file still verifies
+    }
+
+    @Test
+    void chunksArePackedSoTheFileOverheadStaysUnderOneThousandth() {
+        TsealHeader.Entry e = new TsealHeader.Entry(new byte[16], dev.tensorseal.TensorInfo.of("t", dev.tensorseal.DType.U8,
+                new long[] {1L << 30}), 64 << 10, 4096, new int[16384], new long[16384]);
+        long chunks = 16384;
+        long sealedBytes = (e.endBytes() - 4096) + chunks * 12; // chunk data plus the table entries (u32 + u64)
+        assertEquals((1L << 30) + chunks * (16 + 12), sealedBytes);
+        double overhead = sealedBytes / (double) (1L << 30);
+        assertTrue(overhead - 1 < 0.001, "overhead ratio " + overhead);
+    }
+
+    @Test
     void appendedOrRemovedBytesAreNamed() throws IOException {
         Path longer = Files.copy(sealed, dir.resolve("longer.tseal"));
         Files.write(longer, new byte[1], java.nio.file.StandardOpenOption.APPEND);

@@ -1,0 +1,86 @@
+package dev.tensorseal.internal.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tensorseal.internal.store.PlaintextMemory;
+import dev.tensorseal.nativebridge.MemoryPolicy;
+import dev.tensorseal.nativebridge.SecureMemory;
+import dev.tensorseal.nativebridge.Smaps;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Recycled small view regions: reuse, epoch invalidation, zeros for a kept segment, bounded idle memory. */
+class HardenedPlaintextMemoryTest {
+    private static SecureMemory bridge() {
+        SecureMemory m = SecureMemory.create("ffm", MemoryPolicy.BEST_EFFORT);
+        assertTrue(m.isAvailable(), () -> "the native bridge must be available in tests: " + m.status().summary());
+        return m;
+    }
+
+    /** What PlaintextPool.give does: zero, then close. */
+    private static void give(PlaintextMemory.Block b) {
+        b.segment().fill((byte) 0);
+        b.close();
+    }
+
+    @Test
+    void aKeptSegmentReadsZerosThenThrowsAndNeverSeesTheNextViewsPlaintext() {
+        SecureMemory bridge = bridge();
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge);
+        PlaintextMemory.Block first = mem.allocate(65536);
+        MemorySegment kept = first.segment();
+        kept.fill((byte) 0x5a);
+        give(first);
+        assertEquals(0, kept.get(ValueLayout.JAVA_BYTE, 100), "a closed view's kept segment reads zeros");
+        Set<Long> addresses = new HashSet<>();
+        // Fill the rest of the epoch and close it: its arena closes, and its regions are recycled.
+        for (int i = 1; i < HardenedPlaintextMemory.VIEWS_PER_EPOCH; i++) {
+            give(mem.allocate(65536));
+        }
+        assertThrows(IllegalStateException.class, () -> kept.get(ValueLayout.JAVA_BYTE, 100),
+                "once the epoch ended, the kept segment is invalid");
+        List<PlaintextMemory.Block> next = new ArrayList<>();
+        for (int i = 0; i < HardenedPlaintextMemory.VIEWS_PER_EPOCH; i++) {
+            PlaintextMemory.Block b = mem.allocate(65536);
+            b.segment().fill((byte) 0x33); // another view's plaintext, possibly in the first view's region
+            addresses.add(b.segment().address());
+            next.add(b);
+        }
+        assertTrue(addresses.contains(kept.address()), "the first view's region was recycled");
+        assertThrows(IllegalStateException.class, () -> kept.get(ValueLayout.JAVA_BYTE, 100));
+        next.forEach(HardenedPlaintextMemoryTest::give);
+        assertTrue(bridge.status().lockedBytes() <= HardenedPlaintextMemory.MAX_IDLE_BYTES + 2 * HardenedPlaintextMemory.EPOCH_BYTES,
+                "idle locked memory is bounded: " + bridge.status().lockedBytes());
+    }
+
+    @Test
+    void recycledBlocksStayGuardedDontDumpAndRightAligned() throws Exception {
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge());
+        for (long size : new long[] {1, 4096, 5000, 65536, 400_000, HardenedPlaintextMemory.MAX_RECYCLED_BYTES}) {
+            PlaintextMemory.Block b = mem.allocate(size);
+            MemorySegment s = b.segment();
+            assertEquals(size, s.byteSize());
+            Smaps.Mapping mapping = Smaps.containing(s.address()).orElseThrow();
+            assertTrue(mapping.vmFlags().contains("dd"), () -> "no MADV_DONTDUMP: " + mapping.describe());
+            assertTrue(mapping.end() - (s.address() + size) < 64, () -> size + ": not right-aligned to the guard page");
+            assertTrue(Smaps.containing(mapping.end()).orElseThrow().isNoAccess(), "guard page after the block");
+            give(b);
+        }
+    }
+
+    @Test
+    void sizeClassesArePowersOfTwoFromOnePage() {
+        assertEquals(0, HardenedPlaintextMemory.classOf(1));
+        assertEquals(0, HardenedPlaintextMemory.classOf(4096));
+        assertEquals(1, HardenedPlaintextMemory.classOf(4097));
+        assertEquals(4, HardenedPlaintextMemory.classOf(65536));
+        assertEquals(8, HardenedPlaintextMemory.classOf(HardenedPlaintextMemory.MAX_RECYCLED_BYTES));
+    }
+}
