@@ -181,15 +181,18 @@ class LeaseRaceTest {
     }
 
     /**
-     * Closing while native code holds a view's memory: the close is refused and changes nothing, a
-     * later close works; closing the store still zeroes every key. Deterministic: the close runs in
-     * an upcall from qsort, that is, inside a downcall that holds the view's memory.
+     * Closing while native code holds a large view's memory (a region of its own): the close is
+     * refused and changes nothing, a later close works; closing the store still zeroes every key.
+     * (A small view's region is shared with others through an epoch arena: its close zeroes it and
+     * the region is not reused while held; see HardenedPlaintextMemoryTest.) Deterministic: the
+     * close runs in an upcall from qsort, that is, inside a downcall that holds the view's memory.
      */
     @Test
     void aViewHeldByANativeCallIsNotFreedAndTheStoreStillZeroesItsKeys() throws Throwable {
         try (KeySource key = StoreFixtures.key(5)) {
             TensorStore store = StoreFixtures.builder("jce", key).build();
-            store.put("t", DType.U8, new long[] {4096}, new byte[4096]);
+            int n = 2 << 20; // above HardenedPlaintextMemory.MAX_RECYCLED_BYTES
+            store.put("t", DType.U8, new long[] {n}, new byte[n]);
             WritableView w = store.write("t");
             MemorySegment held = w.segment();
 

@@ -143,8 +143,20 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
             }
             recycle = epoch.regions;
         }
-        epoch.arena.close(); // every segment of the epoch is invalid from here: the regions can be reused
+        try {
+            epoch.arena.close(); // every segment of the epoch is invalid from here: the regions can be reused
+        } catch (IllegalStateException heldByNativeCode) {
+            // A native call still holds a segment kept past its view's close. Its pages were zeroed when
+            // the view closed; they stay mapped (unmapping them under that call would crash it) and are
+            // never reused.
+            return;
+        }
         List<SecureRegion> surplus = new ArrayList<>();
+        for (SecureRegion r : recycle) {
+            // Views zero their own bytes; this also clears whatever a segment kept past its view's close
+            // wrote before the epoch ended, so a reused region starts all zero.
+            r.segment().fill((byte) 0);
+        }
         synchronized (lock) {
             for (int i = 0; i < recycle.size(); i++) {
                 int c = epoch.classes.get(i);
@@ -193,7 +205,7 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
             return segment;
         }
 
-        /** The caller has zeroed the segment (PlaintextPool.give); the rest of the region was never written. */
+        /** The caller has zeroed the segment (PlaintextPool.give); the whole region is zeroed again before reuse. */
         @Override
         public void close() {
             synchronized (this) {

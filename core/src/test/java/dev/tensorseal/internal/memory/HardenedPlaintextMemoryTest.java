@@ -61,6 +61,30 @@ class HardenedPlaintextMemoryTest {
     }
 
     @Test
+    void bytesWrittenThroughAKeptSegmentBeforeItsEpochEndsAreGoneWhenTheRegionIsReused() {
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge());
+        PlaintextMemory.Block first = mem.allocate(100); // a 4 KiB region, the view at its end
+        MemorySegment kept = first.segment();
+        give(first);
+        kept.fill((byte) 0x77); // a writer that kept its segment past close, before the epoch ended
+        for (int i = 1; i < HardenedPlaintextMemory.VIEWS_PER_EPOCH; i++) {
+            give(mem.allocate(100));
+        }
+        boolean reused = false;
+        List<PlaintextMemory.Block> next = new ArrayList<>();
+        for (int i = 0; i < HardenedPlaintextMemory.VIEWS_PER_EPOCH; i++) {
+            PlaintextMemory.Block b = mem.allocate(4096); // the whole region
+            reused |= b.segment().address() + 4096 == kept.address() + 100 + (64 - 100 % 64) % 64;
+            for (long at = 0; at < 4096; at++) {
+                assertEquals(0, b.segment().get(ValueLayout.JAVA_BYTE, at), "byte " + at + " of a reused region");
+            }
+            next.add(b);
+        }
+        assertTrue(reused, "the kept segment's region came back");
+        next.forEach(HardenedPlaintextMemoryTest::give);
+    }
+
+    @Test
     void recycledBlocksStayGuardedDontDumpAndRightAligned() throws Exception {
         HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge());
         for (long size : new long[] {1, 4096, 5000, 65536, 400_000, HardenedPlaintextMemory.MAX_RECYCLED_BYTES}) {
