@@ -235,46 +235,44 @@ final class JceGcmEngine implements GcmEngine {
 
         @Override
         public void open(byte[] iv, byte[] aad, MemorySegment in, MemorySegment out) {
-            int n = Math.toIntExact(in.byteSize());
-            AesParams.checkIv(iv);
-            if (n < tagSizeBytes) {
-                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
-            }
-            int pt = n - tagSizeBytes;
+            int pt = plaintextBytes(in);
             if (out.byteSize() != pt) {
                 throw new IllegalArgumentException("output must be " + pt + " bytes, got " + out.byteSize());
             }
-            byte[] ci = stage(n, true); // ciphertext: not secret, never zeroed
-            byte[] o = stage(Math.max(pt, 1), false);
-            try {
-                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, ci, 0, n);
-                cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(tagSizeBytes * 8, iv));
-                if (aad.length > 0) {
-                    cipher.updateAAD(aad);
-                }
-                cipher.doFinal(ci, 0, n, o, 0); // the JDK checks the tag before it writes any plaintext to o
-                MemorySegment.copy(o, 0, out, ValueLayout.JAVA_BYTE, 0, pt);
-            } catch (AEADBadTagException e) {
-                out.fill((byte) 0);
-                throw new IntegrityException("AES-GCM tag mismatch");
-            } catch (GeneralSecurityException e) {
-                out.fill((byte) 0);
-                throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
-            } finally {
-                Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
-            }
+            decryptStaged(iv, aad, in, out, 0);
         }
 
         /** Like open, but only the asked-for bytes leave the (zeroed) staging array. */
         @Override
         public void openPart(byte[] iv, byte[] aad, MemorySegment in, long fromBytes, MemorySegment out) {
-            int n = Math.toIntExact(in.byteSize());
-            AesParams.checkIv(iv);
+            java.util.Objects.checkFromIndexSize(fromBytes, out.byteSize(), plaintextBytes(in));
+            decryptStaged(iv, aad, in, out, (int) fromBytes);
+        }
+
+        /** Like open, but the plaintext stays in the (zeroed) staging array: one copy fewer. */
+        @Override
+        public void authenticate(byte[] iv, byte[] aad, MemorySegment in) {
+            decryptStaged(iv, aad, in, null, 0);
+        }
+
+        private int plaintextBytes(MemorySegment in) {
+            long n = in.byteSize();
             if (n < tagSizeBytes) {
                 throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
             }
-            int pt = n - tagSizeBytes;
-            java.util.Objects.checkFromIndexSize(fromBytes, out.byteSize(), pt);
+            return Math.toIntExact(n - tagSizeBytes);
+        }
+
+        /**
+         * Decrypts {@code in} = ciphertext || tag into the output staging array (the JDK checks the tag
+         * before it writes any plaintext there), then copies staging bytes {@code from..+out.byteSize()}
+         * to {@code out} ({@code out} null: nothing leaves). The staging array is zeroed whatever happens;
+         * {@code out} is zeroed on failure. The ciphertext staging is not secret and is never zeroed.
+         */
+        private void decryptStaged(byte[] iv, byte[] aad, MemorySegment in, MemorySegment out, int from) {
+            AesParams.checkIv(iv);
+            int pt = plaintextBytes(in);
+            int n = pt + tagSizeBytes;
             byte[] ci = stage(n, true);
             byte[] o = stage(Math.max(pt, 1), false);
             try {
@@ -284,42 +282,23 @@ final class JceGcmEngine implements GcmEngine {
                     cipher.updateAAD(aad);
                 }
                 cipher.doFinal(ci, 0, n, o, 0);
-                MemorySegment.copy(o, (int) fromBytes, out, ValueLayout.JAVA_BYTE, 0, (int) out.byteSize());
+                if (out != null) {
+                    MemorySegment.copy(o, from, out, ValueLayout.JAVA_BYTE, 0, (int) out.byteSize());
+                }
             } catch (AEADBadTagException e) {
-                out.fill((byte) 0);
+                zero(out);
                 throw new IntegrityException("AES-GCM tag mismatch");
             } catch (GeneralSecurityException e) {
-                out.fill((byte) 0);
+                zero(out);
                 throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
             } finally {
                 Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
             }
         }
 
-        /** Like open, but the plaintext stays in the (zeroed) staging array: one copy fewer. */
-        @Override
-        public void authenticate(byte[] iv, byte[] aad, MemorySegment in) {
-            int n = Math.toIntExact(in.byteSize());
-            AesParams.checkIv(iv);
-            if (n < tagSizeBytes) {
-                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
-            }
-            int pt = n - tagSizeBytes;
-            byte[] ci = stage(n, true);
-            byte[] o = stage(Math.max(pt, 1), false);
-            try {
-                MemorySegment.copy(in, ValueLayout.JAVA_BYTE, 0, ci, 0, n);
-                cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(tagSizeBytes * 8, iv));
-                if (aad.length > 0) {
-                    cipher.updateAAD(aad);
-                }
-                cipher.doFinal(ci, 0, n, o, 0);
-            } catch (AEADBadTagException e) {
-                throw new IntegrityException("AES-GCM tag mismatch");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM open failed: " + e.getMessage(), e);
-            } finally {
-                Arrays.fill(o, 0, Math.max(pt, 1), (byte) 0);
+        private static void zero(MemorySegment out) {
+            if (out != null) {
+                out.fill((byte) 0);
             }
         }
 

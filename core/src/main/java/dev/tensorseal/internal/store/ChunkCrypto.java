@@ -58,11 +58,7 @@ final class ChunkCrypto implements AutoCloseable {
                 for (int j = lo; j < hi; j++) {
                     int i = first + j;
                     int n = meta.plainBytes(i);
-                    MemorySegment ct = table.chunk(i);
-                    if (ct.byteSize() != (long) n + DataKey.TAG_BYTES) {
-                        throw new IntegrityException(meta.name(), i, "sealed chunk is " + ct.byteSize() + " bytes, the table says "
-                                + ((long) n + DataKey.TAG_BYTES));
-                    }
+                    MemorySegment ct = sealedChunk(table, i, n);
                     InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
                     long ps = meta.plainOffset(i);
                     long a = Math.max(ps, from);
@@ -74,8 +70,7 @@ final class ChunkCrypto implements AutoCloseable {
                             c.openPart(lane.nonce, lane.aad, ct, a - ps, out.asSlice(a - base, b - a));
                         }
                     } catch (IntegrityException e) {
-                        throw new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
-                                + " the tensor's metadata was altered, or an older generation was replayed");
+                        throw authenticationFailed(meta, i);
                     }
                 }
             });
@@ -97,17 +92,12 @@ final class ChunkCrypto implements AutoCloseable {
             for (int j = lo; j < hi; j++) {
                 int i = first + j;
                 int n = meta.plainBytes(i);
-                MemorySegment ct = table.chunk(i);
-                if (ct.byteSize() != (long) n + DataKey.TAG_BYTES) {
-                    throw new IntegrityException(meta.name(), i, "sealed chunk is " + ct.byteSize() + " bytes, the table says "
-                            + ((long) n + DataKey.TAG_BYTES));
-                }
+                MemorySegment ct = sealedChunk(table, i, n);
                 InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
                 try {
                     c.authenticate(lane.nonce, lane.aad, ct);
                 } catch (IntegrityException e) {
-                    throw new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
-                            + " the tensor's metadata was altered, or an older generation was replayed");
+                    throw authenticationFailed(meta, i);
                 }
             }
         });
@@ -143,6 +133,21 @@ final class ChunkCrypto implements AutoCloseable {
             }
         });
         return out;
+    }
+
+    /** Chunk {@code i}'s ciphertext || tag, which must hold {@code plainBytes} + 16 bytes. */
+    private static MemorySegment sealedChunk(ChunkTable table, int i, int plainBytes) {
+        MemorySegment ct = table.chunk(i);
+        if (ct.byteSize() != (long) plainBytes + DataKey.TAG_BYTES) {
+            throw new IntegrityException(table.meta.name(), i, "sealed chunk is " + ct.byteSize() + " bytes, the table says "
+                    + ((long) plainBytes + DataKey.TAG_BYTES));
+        }
+        return ct;
+    }
+
+    private static IntegrityException authenticationFailed(TensorMeta meta, int i) {
+        return new IntegrityException(meta.name(), i, "authentication failed: the chunk, its position or"
+                + " the tensor's metadata was altered, or an older generation was replayed");
     }
 
     private void runAll(TensorMeta meta, int items, long bytes, RangeTask task) {
