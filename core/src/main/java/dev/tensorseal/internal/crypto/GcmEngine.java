@@ -3,12 +3,12 @@ package dev.tensorseal.internal.crypto;
 import java.lang.foreign.MemorySegment;
 
 /**
- * An AES-GCM implementation ({@code jce}, {@code bc}; {@code gpu} lives elsewhere). A factory of
+ * An AES-GCM implementation ({@code jce}, {@code bc}, {@code ossl} where libcrypto loads; {@code gpu} lives elsewhere). A factory of
  * keyed, single-thread instances that take caller-chosen nonces: internal, hence
  * {@link InsecureNonceAesGcm}. Every engine gives byte-identical output for identical input.
  */
 public interface GcmEngine {
-    /** {@code jce} or {@code bc}. */
+    /** {@code jce}, {@code bc} or {@code ossl}. */
     String name();
 
     /** Whether this engine can produce and check tags of {@code tagSizeBytes}. */
@@ -25,7 +25,7 @@ public interface GcmEngine {
      */
     InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes);
 
-    /** The CPU engines' names, in the order tools list them: {@code [jce, bc]}. */
+    /** The CPU engines available here, in the order tools list them: {@code [jce, bc, ossl]} ({@code ossl} only where OpenSSL 3 libcrypto loads). */
     static java.util.List<String> names() {
         return Engines.NAMES;
     }
@@ -38,7 +38,7 @@ public interface GcmEngine {
         return 0;
     }
 
-    /** Looks an engine up by name: {@code jce} or {@code bc}. */
+    /** Looks an engine up by name: {@code jce}, {@code bc} or {@code ossl} (unavailable: UnsupportedParameterException with the reason). */
     static GcmEngine named(String name) {
         return Engines.named(name);
     }

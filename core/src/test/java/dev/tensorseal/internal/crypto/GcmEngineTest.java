@@ -14,12 +14,102 @@ import org.junit.jupiter.api.Test;
 /** Parameter limits of the two CPU engines. */
 class GcmEngineTest {
 
+    /** Whether the ossl engine loaded; under CI its absence fails (CI machines have libcrypto.so.3), else prints why. */
+    static boolean osslAvailable() {
+        String why = OsslGcmEngine.unavailableReason();
+        if (why == null) {
+            return true;
+        }
+        if (Boolean.getBoolean("tensorseal.ci") || "true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assertions.fail("under CI the ossl engine must load: " + why);
+        }
+        System.out.println("ossl engine not tested here: " + why);
+        return false;
+    }
+
     @Test
-    void bothEnginesAreRegistered() {
-        assertEquals(List.of("jce", "bc"), Engines.NAMES);
+    void theEnginesAreRegistered() {
+        boolean ossl = osslAvailable();
+        assertEquals(ossl ? List.of("jce", "bc", "ossl") : List.of("jce", "bc"), Engines.NAMES);
         assertEquals("bc", GcmEngine.named("bc").name());
         UnsupportedParameterException e = assertThrows(UnsupportedParameterException.class, () -> GcmEngine.named("gpu2"));
-        assertTrue(e.getMessage().contains("[jce, bc]"), e.getMessage());
+        assertTrue(e.getMessage().contains(ossl ? "[jce, bc, ossl]" : "[jce, bc]"), e.getMessage());
+        if (ossl) {
+            assertEquals("ossl", GcmEngine.named("ossl").name());
+            System.out.println("ossl engine: " + Libcrypto.version());
+        } else {
+            UnsupportedParameterException u = assertThrows(UnsupportedParameterException.class, () -> GcmEngine.named("ossl"));
+            assertTrue(u.getMessage().contains("unavailable: "), u.getMessage());
+        }
+    }
+
+    @Test
+    void osslTakesTags4To16IvsTo128BytesAndEveryKeySize() {
+        if (!osslAvailable()) {
+            return;
+        }
+        GcmEngine ossl = GcmEngine.named("ossl");
+        for (int t = 0; t <= 20; t++) {
+            assertEquals(t >= 4 && t <= 16, ossl.supportsTagSize(t));
+        }
+        assertTrue(ossl.supportsIvSize(1) && ossl.supportsIvSize(128) && !ossl.supportsIvSize(129) && !ossl.supportsIvSize(0));
+        java.util.Random r = new java.util.Random(5);
+        for (int keySize : new int[] {16, 24, 32}) {
+            byte[] raw = new byte[keySize];
+            r.nextBytes(raw);
+            for (int tag = 4; tag <= 16; tag++) {
+                for (int ivLen : new int[] {1, 12, 13, 60, 128}) {
+                    byte[] iv = new byte[ivLen];
+                    r.nextBytes(iv);
+                    byte[] aad = new byte[ivLen % 7 * 5];
+                    byte[] plain = new byte[ivLen * 3];
+                    r.nextBytes(plain);
+                    try (SecretBytes k1 = SecretBytes.copyOf(java.lang.foreign.MemorySegment.ofArray(raw));
+                            InsecureNonceAesGcm o = ossl.newInstance(k1, tag);
+                            InsecureNonceAesGcm b = GcmEngine.named("bc").newInstance(k1, tag)) {
+                        byte[] sealed = o.seal(iv, aad, plain);
+                        assertArrayEquals(b.seal(iv, aad, plain), sealed, keySize + "/" + tag + "/" + ivLen);
+                        assertArrayEquals(plain, o.open(iv, aad, sealed));
+                        sealed[sealed.length - 1] ^= 1;
+                        assertThrows(IntegrityException.class, () -> o.open(iv, aad, sealed));
+                    }
+                }
+            }
+            try (SecretBytes k1 = SecretBytes.copyOf(java.lang.foreign.MemorySegment.ofArray(raw));
+                    InsecureNonceAesGcm o = ossl.newInstance(k1, 16)) {
+                assertThrows(UnsupportedParameterException.class, () -> o.seal(new byte[129], new byte[0], new byte[1]));
+            }
+        }
+    }
+
+    @Test
+    void osslWorksInPlaceAndAcrossItsUpdateSlices() {
+        if (!osslAvailable()) {
+            return;
+        }
+        int n = OsslGcmEngine.MAX_UPDATE_BYTES * 2 + 37; // three update calls, one of them partial
+        byte[] plain = new byte[n];
+        new java.util.Random(9).nextBytes(plain);
+        byte[] iv = new byte[12];
+        try (SecretBytes k = SecretBytes.random(32, new java.security.SecureRandom());
+                InsecureNonceAesGcm o = GcmEngine.named("ossl").newInstance(k, 16);
+                InsecureNonceAesGcm j = GcmEngine.named("jce").newInstance(k, 16);
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            byte[] sealed = j.seal(iv, new byte[3], plain);
+            java.lang.foreign.MemorySegment buf = arena.allocate(n + 16);
+            buf.copyFrom(java.lang.foreign.MemorySegment.ofArray(plain));
+            o.seal(iv, new byte[3], buf.asSlice(0, n), buf); // in place
+            assertArrayEquals(sealed, buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            o.open(iv, new byte[3], buf, buf.asSlice(0, n)); // in place
+            assertArrayEquals(plain, buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            // a long[]-backed heap segment works too (passed in place to OpenSSL)
+            java.lang.foreign.MemorySegment longs = java.lang.foreign.MemorySegment.ofArray(new long[(n + 16 + 7) / 8]).asSlice(0, n + 16);
+            longs.copyFrom(java.lang.foreign.MemorySegment.ofArray(sealed));
+            java.lang.foreign.MemorySegment out = arena.allocate(n);
+            o.open(iv, new byte[3], longs, out);
+            assertArrayEquals(plain, out.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            assertThrows(IllegalArgumentException.class, () -> o.seal(iv, new byte[0], buf.asSlice(1, 100), buf.asSlice(0, 116)));
+        }
     }
 
     @Test
