@@ -44,7 +44,8 @@ final class VectorsCommand implements Command {
                 A case that must fail passes when it is rejected. Skipped means only: the engine does not
                 support the case's parameters (e.g. 4-byte tags on jce) and rejected them.
 
-                  --engine NAME   jce, bc or all (default all); key wrap and HKDF have one implementation
+                  --engine NAME   jce, bc, ossl or all (default all; ossl where OpenSSL 3 libcrypto loads);
+                                  key wrap and HKDF have one implementation
                   --verbose       also print why cases were skipped""";
     }
 
@@ -59,7 +60,7 @@ final class VectorsCommand implements Command {
                 String v;
                 if (a.equals("--engine")) {
                     if (i + 1 >= args.size()) {
-                        throw new UsageException("--engine needs a value: jce, bc or all");
+                        throw new UsageException("--engine needs a value: " + String.join(", ", GcmEngine.names()) + " or all");
                     }
                     v = args.get(++i);
                 } else {
@@ -70,7 +71,8 @@ final class VectorsCommand implements Command {
                 } else if (GcmEngine.names().contains(v)) {
                     engines = List.of(v);
                 } else {
-                    throw new UsageException("unknown engine '" + v + "': expected jce, bc or all");
+                    throw new UsageException("unknown engine '" + v + "': expected " + String.join(", ", GcmEngine.names()) + " or all"
+                            + (v.equals("ossl") ? " (ossl is unavailable here: " + osslReason() + ")" : ""));
                 }
             } else if (a.equals("--verbose") || a.equals("-v")) {
                 verbose = true;
@@ -98,6 +100,15 @@ final class VectorsCommand implements Command {
         }
         out.println(total.counts());
         return total.failed() == 0 ? 0 : 1;
+    }
+
+    private static String osslReason() {
+        try {
+            GcmEngine.named("ossl");
+            return "unknown";
+        } catch (dev.tensorseal.UnsupportedParameterException e) {
+            return e.getMessage();
+        }
     }
 
     private static void run(VectorFile file, String label, List<String> engines, boolean verbose, Tally total, PrintStream out) {

@@ -28,7 +28,7 @@ class TranscribedVectorsTest {
             assertTrue(file.size() > 0, "no cases in " + set.fileName());
             Tally all = new Tally();
             if (!file.gcm().isEmpty()) {
-                for (String name : Engines.NAMES) {
+                for (String name : VectorSource.engines()) {
                     try (VectorAdapters.Gcm adapter = new VectorAdapters.Gcm(GcmEngine.named(name))) {
                         Tally t = VectorCheck.gcm(file.gcm(), adapter);
                         System.out.println(file.name() + " [" + name + "]: " + t.report());
@@ -40,7 +40,7 @@ class TranscribedVectorsTest {
             all.addAll(VectorCheck.hkdf(file.hkdf(), VectorAdapters.HKDF));
             assertEquals(0, all.failed(), all::report);
             assertEquals(0, all.skipped(), all::report);
-            long expected = (long) file.gcm().size() * Engines.NAMES.size() + file.keyWrap().size() + file.hkdf().size();
+            long expected = (long) file.gcm().size() * VectorSource.engines().size() + file.keyWrap().size() + file.hkdf().size();
             assertEquals(expected, all.passed(), all::report);
         }));
     }

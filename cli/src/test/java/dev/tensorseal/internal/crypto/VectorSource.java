@@ -15,6 +15,21 @@ final class VectorSource {
         return "true".equalsIgnoreCase(System.getProperty("tensorseal.ci")) || "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
+    /**
+     * The CPU engines to check: {@link Engines#NAMES} (jce, bc, and ossl where OpenSSL 3 libcrypto loads). Under CI
+     * a missing ossl fails (CI machines have libcrypto.so.3); elsewhere the reason is printed.
+     */
+    static java.util.List<String> engines() {
+        String why = OsslGcmEngine.unavailableReason();
+        if (why != null) {
+            if (underCi()) {
+                fail("under CI the ossl engine must load: " + why);
+            }
+            System.out.println("ossl engine not tested here: " + why);
+        }
+        return Engines.NAMES;
+    }
+
     static Path require(String relative) {
         Optional<Path> p = VectorFiles.find(relative);
         if (p.isPresent()) {
