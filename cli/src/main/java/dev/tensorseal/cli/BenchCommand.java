@@ -189,6 +189,7 @@ final class BenchCommand implements Command {
                 raw();
                 System.gc(); // the baseline's heap arrays go before the store allocates
                 bc();
+                ossl();
                 storeFigures(ks, sealed);
                 coldChild(keyFile, sealed);
                 ratios();
@@ -285,6 +286,66 @@ final class BenchCommand implements Command {
             log.println("bench: Bouncy Castle " + fmt(best) + " GB/s on " + (bytes >> 20) + " MiB");
         }
 
+        /** Why the ossl engine is unavailable here, or null when it can be used. */
+        private static String osslUnavailable() {
+            try {
+                GcmEngine.named("ossl");
+                return null;
+            } catch (dev.tensorseal.UnsupportedParameterException e) {
+                return e.getMessage();
+            }
+        }
+
+        /**
+         * The jce and ossl engines native to native, seal and open, on the same working set as {@link #bc()}: ossl
+         * runs OpenSSL on the off-heap segments in place, jce stages each chunk through heap arrays.
+         */
+        private void ossl() {
+            String why = osslUnavailable();
+            r.put("ossl_engine", why == null ? GcmEngine.named("ossl").implementation() : "unavailable: " + why);
+            if (why != null) {
+                log.println("bench: " + why);
+                return;
+            }
+            long bytes = Math.min(size, BC_MAX_BYTES);
+            long chunks = bytes / CHUNK_BYTES;
+            try (Arena arena = Arena.ofConfined(); SecretBytes key = SecretBytes.random(32, new SecureRandom())) {
+                MemorySegment pt = arena.allocate(bytes, 64);
+                MemorySegment ct = arena.allocate(chunks * (CHUNK_BYTES + 16), 64);
+                byte[] aad = new byte[64];
+                long nonce = 1L << 44;
+                for (String engine : List.of("jce", "ossl")) {
+                    try (InsecureNonceAesGcm g = GcmEngine.named(engine).newInstance(key, 16)) {
+                        double seal = 0;
+                        double open = 0;
+                        for (int round = 0; round <= ROUNDS; round++) { // round 0 only warms
+                            long first = nonce;
+                            long t0 = System.nanoTime();
+                            for (long i = 0; i < chunks; i++) {
+                                g.seal(iv(nonce++), aad, pt.asSlice(i * CHUNK_BYTES, CHUNK_BYTES),
+                                        ct.asSlice(i * (CHUNK_BYTES + 16), CHUNK_BYTES + 16));
+                            }
+                            long t1 = System.nanoTime();
+                            for (long i = 0; i < chunks; i++) {
+                                g.open(iv(first + i), aad, ct.asSlice(i * (CHUNK_BYTES + 16), CHUNK_BYTES + 16),
+                                        pt.asSlice(i * CHUNK_BYTES, CHUNK_BYTES));
+                            }
+                            long t2 = System.nanoTime();
+                            if (round > 0) {
+                                seal = Math.max(seal, gbps(bytes, t1 - t0));
+                                open = Math.max(open, gbps(bytes, t2 - t1));
+                            }
+                        }
+                        if (engine.equals("ossl")) { // jce's seal figure is bc()'s jce_engine_native_seal_gbps
+                            r.put("ossl_engine_native_seal_gbps", seal);
+                        }
+                        r.put(engine + "_engine_native_open_gbps", open);
+                        log.println("bench: " + engine + " engine native to native " + fmt(seal) + " / " + fmt(open) + " GB/s");
+                    }
+                }
+            }
+        }
+
         private void storeFigures(KeySource ks, Path sealed) throws Exception {
             try (Arena arena = Arena.ofShared()) {
                 MemorySegment data = arena.allocate(size, 64);
@@ -303,6 +364,15 @@ final class BenchCommand implements Command {
                     double[] su = sealUnseal(all, data, ROUNDS);
                     r.put("parallel_seal_gbps", su[0]);
                     r.put("parallel_unseal_gbps", su[1]);
+                }
+                if (osslUnavailable() == null) { // the store on the ossl engine, one thread, as seal_gbps/unseal_gbps
+                    try (TensorStore o = TensorStore.builder().keySource(ks).engine("ossl").parallelism(1).chunkSizeBytes(CHUNK_BYTES)
+                            .plaintextBudgetBytes(budget).build()) {
+                        double[] su = sealUnseal(o, data, ROUNDS);
+                        r.put("ossl_seal_gbps", su[0]);
+                        r.put("ossl_unseal_gbps", su[1]);
+                        log.println("bench: store on ossl seal " + fmt(su[0]) + ", unseal " + fmt(su[1]) + " GB/s");
+                    }
                 }
             }
             r.put("overhead_ratio", Files.size(sealed) / (double) size); // the .tseal file: tags, chunk table, header

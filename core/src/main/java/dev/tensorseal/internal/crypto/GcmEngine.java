@@ -11,6 +11,11 @@ public interface GcmEngine {
     /** {@code jce}, {@code bc} or {@code ossl}. */
     String name();
 
+    /** What implements it, for reports: e.g. "OpenSSL 3.0.19 27 Jan 2026" for ossl; the name by default. */
+    default String implementation() {
+        return name();
+    }
+
     /** Whether this engine can produce and check tags of {@code tagSizeBytes}. */
     boolean supportsTagSize(int tagSizeBytes);
 

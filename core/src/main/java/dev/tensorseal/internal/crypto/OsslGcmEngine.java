@@ -59,6 +59,11 @@ final class OsslGcmEngine implements GcmEngine {
     }
 
     @Override
+    public String implementation() {
+        return Libcrypto.version() + " (" + Libcrypto.SONAME + ")";
+    }
+
+    @Override
     public boolean supportsTagSize(int tagSizeBytes) {
         return tagSizeBytes >= 4 && tagSizeBytes <= 16;
     }
