@@ -178,7 +178,7 @@ final class ExposureProbe {
     public static void main(String[] args) throws Exception {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("exposure");
         String[] wheres = {HEAP, NATIVE, FILES, CLOSED_VIEWS, OPEN_VIEW, KEY_REGION, SECRETMEM, DUMP};
-        for (String engine : List.of("jce", "bc")) {
+        for (String engine : dev.tensorseal.internal.crypto.GcmEngine.names()) {
             Report rep = run(engine, dir);
             System.out.println("engine " + engine + ": key region " + rep.keyRegionMaps()
                     + "; closed views' scratch still mapped: " + rep.closedViewScratchStillMapped());
