@@ -72,7 +72,7 @@ final class VectorsCommand implements Command {
                     engines = List.of(v);
                 } else {
                     throw new UsageException("unknown engine '" + v + "': expected " + String.join(", ", GcmEngine.names()) + " or all"
-                            + (v.equals("ossl") ? " (ossl is unavailable here: " + osslReason() + ")" : ""));
+                            + (v.equals("ossl") ? " (" + osslReason() + ")" : ""));
                 }
             } else if (a.equals("--verbose") || a.equals("-v")) {
                 verbose = true;
