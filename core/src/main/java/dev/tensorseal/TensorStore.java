@@ -196,7 +196,7 @@ public final class TensorStore implements AutoCloseable {
         store.deepRekey();
     }
 
-    /** The AES-GCM engine in use: {@code jce} or {@code bc}. */
+    /** The AES-GCM engine in use: {@code jce}, {@code bc} or {@code ossl}. */
     public String engine() {
         return store.engineName();
     }
@@ -249,7 +249,12 @@ public final class TensorStore implements AutoCloseable {
             return this;
         }
 
-        /** {@code jce} (default: the JDK's AES-GCM with CPU intrinsics) or {@code bc} (Bouncy Castle, pure Java). */
+        /**
+         * {@code jce} (default: the JDK's AES-GCM with CPU intrinsics), {@code bc} (Bouncy Castle, pure Java) or
+         * {@code ossl} (the system's OpenSSL 3 libcrypto through FFM, working on off-heap memory in place: no plaintext
+         * or key bytes are copied to the Java heap; needs libcrypto.so.3 and native access, else {@code build()} throws
+         * {@link UnsupportedParameterException} with the reason).
+         */
         public Builder engine(String name) {
             this.engine = Objects.requireNonNull(name, "name");
             return this;

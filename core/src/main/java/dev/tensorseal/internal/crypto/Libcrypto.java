@@ -28,6 +28,7 @@ import java.util.List;
 final class Libcrypto {
     static final String SONAME = "libcrypto.so.3";
 
+    static final long OPENSSL_INIT_NO_ATEXIT = 0x0008_0000L;
     static final int EVP_CTRL_GCM_SET_IVLEN = 0x9;
     static final int EVP_CTRL_GCM_GET_TAG = 0x10;
     static final int EVP_CTRL_GCM_SET_TAG = 0x11;
@@ -74,6 +75,9 @@ final class Libcrypto {
             LOAD_FAILURE = failure;
         }
 
+        // int OPENSSL_init_crypto(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
+        static final MethodHandle OPENSSL_init_crypto = bind("OPENSSL_init_crypto",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         // EVP_CIPHER_CTX *EVP_CIPHER_CTX_new(void);
         static final MethodHandle EVP_CIPHER_CTX_new = bind("EVP_CIPHER_CTX_new", FunctionDescriptor.of(ADDRESS));
         // void EVP_CIPHER_CTX_free(EVP_CIPHER_CTX *ctx);
@@ -132,6 +136,11 @@ final class Libcrypto {
             }
             if (reason == null) {
                 try {
+                    // First call into libcrypto: no atexit cleanup, so a JVM exiting while a store thread is still
+                    // inside OpenSSL cannot have the library torn down under it (no effect if already initialised).
+                    if ((int) OPENSSL_init_crypto.invokeExact(OPENSSL_INIT_NO_ATEXIT, MemorySegment.NULL) != 1) {
+                        throw new IllegalStateException("OPENSSL_init_crypto failed");
+                    }
                     long num = (long) OpenSSL_version_num.invokeExact();
                     MemorySegment text = (MemorySegment) OpenSSL_version.invokeExact(0); // OPENSSL_VERSION
                     version = text.equals(MemorySegment.NULL) ? "OpenSSL" : text.reinterpret(256).getString(0);
