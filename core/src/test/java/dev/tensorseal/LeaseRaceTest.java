@@ -220,6 +220,7 @@ class LeaseRaceTest {
     private static final AtomicReference<RuntimeException> UPCALL_FAILURE = new AtomicReference<>();
 
     /** Runs {@code action} while a native call (qsort over the first 16 bytes) holds {@code segment}; returns what it threw. */
+    @SuppressWarnings("restricted") // libc's qsort and an upcall stub: tests run with --enable-native-access
     private static RuntimeException insideNativeCallOn(MemorySegment segment, Runnable action) throws Throwable {
         Linker linker = Linker.nativeLinker();
         MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
