@@ -34,6 +34,15 @@ public final class SealedFile {
         return TsealFiles.open(file, key).store();
     }
 
+    /**
+     * Opens {@code file} into a store built from {@code settings}: its key source opens the file, and its
+     * engine ({@code ossl} keeps every plaintext byte off the Java heap), plaintext budget and parallelism
+     * apply to the store. The chunk size is the file's.
+     */
+    public static TensorStore open(Path file, TensorStore.Builder settings) throws IOException {
+        return TsealFiles.open(file, settings.config()).store();
+    }
+
     /** Opens a file sealed under a passphrase (Argon2id parameters and salt come from the header, bounded). */
     public static TensorStore open(Path file, char[] passphrase) throws IOException {
         return open(file, passphraseKeyFor(file, passphrase));

@@ -62,13 +62,18 @@ public final class TsealFiles {
 
     /** Opens {@code file} into a store; the mapping is released when the store becomes unreachable. */
     public static Opened open(Path file, KeySource key) throws IOException {
-        return open(file, TsealReader.open(file, key, Arena.ofAuto()), key);
+        return open(file, config(key));
     }
 
-    private static Opened open(Path file, TsealReader.Opened o, KeySource key) {
+    /** Opens {@code file} into a store with the settings of {@code config} (its key source opens the file). */
+    public static Opened open(Path file, StoreConfig config) throws IOException {
+        return open(file, TsealReader.open(file, config.keySource(), Arena.ofAuto()), config);
+    }
+
+    private static Opened open(Path file, TsealReader.Opened o, StoreConfig config) {
         SealedStore s;
         try {
-            s = SealedStore.restore(config(key), o.snapshot());
+            s = SealedStore.restore(config, o.snapshot());
         } catch (IntegrityException e) {
             throw new IntegrityException(file.getFileName() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
@@ -255,7 +260,7 @@ public final class TsealFiles {
     public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
         TsealReader.Opened file = TsealReader.open(in, key, Arena.ofAuto());
         TsealReader.checkGaps(file, in.getFileName().toString());
-        Opened o = open(in, file, key);
+        Opened o = open(in, file, config(key));
         try (TensorStore store = o.store()) {
             SealedStore s = StoreBridge.unwrap(store);
             for (TsealHeader.Entry e : o.header().tensors()) {
