@@ -26,14 +26,15 @@ import java.util.regex.Pattern;
 public final class BenchColdChild {
     private BenchColdChild() {}
 
-    /** Child entry point: {@code <key file> <.tseal file> <bytes>}; prints one JSON line. */
+    /** Child entry point: {@code <key file> <.tseal file> <bytes> [engine]}; prints one JSON line. */
     public static void main(String[] args) throws IOException {
         Path key = Path.of(args[0]);
         Path file = Path.of(args[1]);
         long bytes = Long.parseLong(args[2]);
+        String engine = args.length > 3 ? args[3] : "jce";
         long t0 = System.nanoTime();
-        long warm = GcmEngine.named("jce").warmUp(); // what building the store would do first; timed apart
-        try (TensorStore s = SealedFile.open(file, KeySource.file(key))) {
+        long warm = GcmEngine.named(engine).warmUp(); // what building the store would do first; timed apart
+        try (TensorStore s = SealedFile.open(file, TensorStore.builder().keySource(KeySource.file(key)).engine(engine))) {
             long t1 = System.nanoTime();
             long t2;
             try (TensorView v = s.read("t", 0, bytes)) {
@@ -57,11 +58,12 @@ public final class BenchColdChild {
     }
 
     /** Runs the child with the parent's java and class path; returns its numbers. */
-    static Map<String, Double> spawn(Path key, Path file, long bytes, int threads) throws IOException, InterruptedException {
+    static Map<String, Double> spawn(Path key, Path file, long bytes, int threads, String engine)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:ActiveProcessorCount=" + threads,
                 "-cp", System.getProperty("java.class.path"), BenchColdChild.class.getName(), key.toString(), file.toString(),
-                Long.toString(bytes)));
+                Long.toString(bytes), engine));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] all = p.getInputStream().readAllBytes();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {

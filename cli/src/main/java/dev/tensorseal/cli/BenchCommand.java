@@ -464,11 +464,17 @@ final class BenchCommand implements Command {
         /** The first GiB (at most) of the .tseal file unsealed in a fresh JVM, warm-up included. */
         private void coldChild(Path keyFile, Path sealed) throws Exception {
             long bytes = Math.min(size, 1L << 30);
-            Map<String, Double> child = BenchColdChild.spawn(keyFile, sealed, bytes, threads);
+            Map<String, Double> child = BenchColdChild.spawn(keyFile, sealed, bytes, threads, "jce");
             r.put("cold_unseal_gbps", child.get("cold_unseal_gbps"));
             r.put("cold_warm_up_ms", child.get("warm_up_ms"));
             r.put("cold_bytes", bytes);
             log.println("bench: cold child JVM " + fmt(child.get("cold_unseal_gbps")) + " GB/s over " + (bytes >> 20) + " MiB");
+            if (osslUnavailable() == null) {
+                // The native engine needs no JIT warm-up: the cold figure it gives, in its own fresh JVM.
+                Map<String, Double> ossl = BenchColdChild.spawn(keyFile, sealed, bytes, threads, "ossl");
+                r.put("ossl_cold_unseal_gbps", ossl.get("cold_unseal_gbps"));
+                log.println("bench: cold child JVM on ossl " + fmt(ossl.get("cold_unseal_gbps")) + " GB/s");
+            }
         }
 
         private void ratios() {
@@ -477,6 +483,9 @@ final class BenchCommand implements Command {
             r.put("seal_ratio", (double) r.get("seal_gbps") / raw);
             r.put("parallel_speedup", (double) r.get("parallel_unseal_gbps") / (double) r.get("unseal_gbps"));
             r.put("cold_ratio", (double) r.get("cold_unseal_gbps") / (double) r.get("parallel_unseal_gbps"));
+            if (r.containsKey("ossl_cold_unseal_gbps")) {
+                r.put("ossl_cold_ratio", (double) r.get("ossl_cold_unseal_gbps") / (double) r.get("parallel_unseal_gbps"));
+            }
             r.put("slice_to_chunk_ratio", (double) r.get("slice_read_us") / (double) r.get("chunk_open_us"));
             r.put("verify_ratio", (double) r.get("verify_gbps") / raw);
         }
