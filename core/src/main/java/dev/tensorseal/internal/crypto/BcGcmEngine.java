@@ -2,7 +2,6 @@ package dev.tensorseal.internal.crypto;
 
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.TensorSealException;
-import dev.tensorseal.UnsupportedParameterException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -20,6 +19,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * verified; the scratch is zeroed either way.
  */
 final class BcGcmEngine implements GcmEngine {
+    private static final int MIN_TAG_BYTES = 4; // Bouncy Castle takes 32- to 128-bit tags
     static final BcGcmEngine INSTANCE = new BcGcmEngine();
 
     @Override
@@ -29,7 +29,7 @@ final class BcGcmEngine implements GcmEngine {
 
     @Override
     public boolean supportsTagSize(int tagSizeBytes) {
-        return tagSizeBytes >= 4 && tagSizeBytes <= 16;
+        return AesParams.tagSizeInRange(tagSizeBytes, MIN_TAG_BYTES);
     }
 
     @Override
@@ -39,10 +39,7 @@ final class BcGcmEngine implements GcmEngine {
 
     @Override
     public InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes) {
-        AesParams.checkKeySize(key.size());
-        if (!supportsTagSize(tagSizeBytes)) {
-            throw new UnsupportedParameterException("bc supports GCM tags of 4 to 16 bytes, got " + tagSizeBytes);
-        }
+        AesParams.checkKeyAndTag(name(), key.size(), tagSizeBytes, MIN_TAG_BYTES);
         return new Instance(key, tagSizeBytes);
     }
 

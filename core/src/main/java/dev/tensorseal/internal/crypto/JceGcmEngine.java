@@ -1,7 +1,6 @@
 package dev.tensorseal.internal.crypto;
 
 import dev.tensorseal.IntegrityException;
-import dev.tensorseal.UnsupportedParameterException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.security.GeneralSecurityException;
@@ -13,6 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** The JDK's AES/GCM/NoPadding (HotSpot intrinsics). Tags of 12 to 16 bytes, any non-empty IV. */
 final class JceGcmEngine implements GcmEngine {
+    private static final int MIN_TAG_BYTES = 12; // the JDK takes 96- to 128-bit tags
     static final JceGcmEngine INSTANCE = new JceGcmEngine();
 
     /**
@@ -157,7 +157,7 @@ final class JceGcmEngine implements GcmEngine {
 
     @Override
     public boolean supportsTagSize(int tagSizeBytes) {
-        return tagSizeBytes >= 12 && tagSizeBytes <= 16;
+        return AesParams.tagSizeInRange(tagSizeBytes, MIN_TAG_BYTES);
     }
 
     @Override
@@ -167,10 +167,7 @@ final class JceGcmEngine implements GcmEngine {
 
     @Override
     public InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes) {
-        AesParams.checkKeySize(key.size());
-        if (!supportsTagSize(tagSizeBytes)) {
-            throw new UnsupportedParameterException("jce supports GCM tags of 12 to 16 bytes, got " + tagSizeBytes);
-        }
+        AesParams.checkKeyAndTag(name(), key.size(), tagSizeBytes, MIN_TAG_BYTES);
         return new Instance(key, tagSizeBytes);
     }
 

@@ -29,6 +29,7 @@ import java.util.Objects;
  * scratch of {@link #DISCARD_BYTES}, zeroed after every call.
  */
 final class OsslGcmEngine implements GcmEngine {
+    private static final int MIN_TAG_BYTES = 4; // OpenSSL takes 4- to 16-byte tags
     static final OsslGcmEngine INSTANCE = new OsslGcmEngine();
 
     /** The most bytes one critical update call is given, so a heap array never holds off the GC for long. */
@@ -65,7 +66,7 @@ final class OsslGcmEngine implements GcmEngine {
 
     @Override
     public boolean supportsTagSize(int tagSizeBytes) {
-        return tagSizeBytes >= 4 && tagSizeBytes <= 16;
+        return AesParams.tagSizeInRange(tagSizeBytes, MIN_TAG_BYTES);
     }
 
     @Override
@@ -75,10 +76,7 @@ final class OsslGcmEngine implements GcmEngine {
 
     @Override
     public InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes) {
-        AesParams.checkKeySize(key.size());
-        if (!supportsTagSize(tagSizeBytes)) {
-            throw new UnsupportedParameterException("ossl supports GCM tags of 4 to 16 bytes, got " + tagSizeBytes);
-        }
+        AesParams.checkKeyAndTag(name(), key.size(), tagSizeBytes, MIN_TAG_BYTES);
         String reason = unavailableReason();
         if (reason != null) {
             throw new UnsupportedParameterException("engine 'ossl' is unavailable: " + reason);
