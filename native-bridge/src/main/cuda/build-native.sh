@@ -2,6 +2,7 @@
 # Builds the native parts of native-bridge into the class output folder (Maven runs this in
 # generate-resources; gpu-check-prepare.sh can too):
 #   dev/tensorseal/nativebridge/native/linux-<arch>/libtensorseal_gcm_host.so   (gcc)
+#   dev/tensorseal/nativebridge/native/linux-<arch>/libtensorseal_aesgcm.so     (gcc, x86-64: the "vaes" engine)
 #   dev/tensorseal/nativebridge/cuda/aes_gcm.{sm_90,sm_100,sm_120}.cubin,
 #   dev/tensorseal/nativebridge/cuda/aes_gcm.compute_90.ptx                       (nvcc)
 #   dev/tensorseal/nativebridge/cuda/tensor_ops.{sm_90,sm_100,sm_120}.cubin, tensor_ops.compute_90.ptx
@@ -25,7 +26,8 @@ esac
 host_dir="$classes/dev/tensorseal/nativebridge/native/linux-$arch"
 cuda_dir="$classes/dev/tensorseal/nativebridge/cuda"
 mkdir -p "$host_dir" "$cuda_dir"
-sources=("$src/aes_gcm_core.h" "$src/aes_tables.inc" "$src/gcm_host.c" "$src/aes_gcm.cu" "$src/tensor_ops.cu")
+sources=("$src/aes_gcm_core.h" "$src/aes_tables.inc" "$src/gcm_host.c" "$src/aes_gcm.cu" "$src/tensor_ops.cu"
+         "$src/aes_gcm_vaes.c")
 # Rebuilds only when a source is newer than the output (keeps incremental builds fast).
 stale() { [ ! -e "$1" ] || [ -n "$(find "${sources[@]}" -newer "$1" 2>/dev/null)" ]; }
 
@@ -36,6 +38,14 @@ if command -v "$cc" >/dev/null 2>&1; then
     start=$(date +%s%N)
     "$cc" -std=c11 -O2 -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror -o "$host_lib" "$src/gcm_host.c"
     say "built $(basename "$host_lib") with $cc in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  fi
+  # The CPU engine: AVX-512 code behind a runtime CPU check (tsg_supported), so the library loads anywhere
+  # on x86-64 and the engine reports itself unavailable on a CPU without VAES.
+  cpu_lib="$host_dir/libtensorseal_aesgcm.so"
+  if [ "$arch" = x86_64 ] && stale "$cpu_lib"; then
+    start=$(date +%s%N)
+    "$cc" -std=c11 -O2 -fPIC -shared -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -o "$cpu_lib" "$src/aes_gcm_vaes.c"
+    say "built $(basename "$cpu_lib") with $cc in $(( ($(date +%s%N) - start) / 1000000 )) ms"
   fi
 else
   missing "no C compiler ($cc): the host AES-GCM library is not packaged and its kernel tests cannot run"

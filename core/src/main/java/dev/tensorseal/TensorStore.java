@@ -1,5 +1,6 @@
 package dev.tensorseal;
 
+import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.PlaintextMemory;
@@ -233,7 +234,7 @@ public final class TensorStore implements AutoCloseable {
         public static final long DEFAULT_PLAINTEXT_BUDGET_BYTES = 1L << 30;
 
         private KeySource keySource;
-        private String engine = "jce";
+        private String engine = GcmEngine.defaultName();
         private int chunkSizeBytes = TensorMeta.DEFAULT_CHUNK_BYTES;
         private long plaintextBudgetBytes = DEFAULT_PLAINTEXT_BUDGET_BYTES;
         private int parallelism = Runtime.getRuntime().availableProcessors();
@@ -250,10 +251,13 @@ public final class TensorStore implements AutoCloseable {
         }
 
         /**
-         * {@code jce} (default: the JDK's AES-GCM with CPU intrinsics), {@code bc} (Bouncy Castle, pure Java) or
-         * {@code ossl} (the system's OpenSSL 3 libcrypto through FFM, working on off-heap memory in place: no plaintext
-         * or key bytes are copied to the Java heap; needs libcrypto.so.3 and native access, else {@code build()} throws
-         * {@link UnsupportedParameterException} with the reason).
+         * The AES-GCM engine. {@code vaes} (the default where it runs: tensorseal's own VAES/VPCLMULQDQ code for
+         * x86-64 CPUs with AVX-512, working on off-heap memory in place, so no plaintext or key bytes touch the Java
+         * heap, and checking each tag before decrypting), {@code jce} (the default elsewhere: the JDK's AES-GCM with
+         * CPU intrinsics, which works on heap arrays, so chunks are staged through a heap buffer that is zeroed after
+         * each chunk), {@code bc} (Bouncy Castle, pure Java) or {@code ossl} (the system's OpenSSL 3 libcrypto through
+         * FFM, in place like {@code vaes}). An engine that cannot run here makes {@code build()} throw
+         * {@link UnsupportedParameterException} with the reason.
          */
         public Builder engine(String name) {
             this.engine = Objects.requireNonNull(name, "name");

@@ -14,7 +14,7 @@ final class StoreFixtures {
 
     /**
      * The engines the store suite runs on: {@code jce} and {@code bc} always, {@code ossl} where OpenSSL 3 libcrypto
-     * loads. Under CI a missing {@code ossl} fails (CI machines have libcrypto.so.3); elsewhere it is printed, not
+     * loads, {@code vaes} where the CPU runs it. Under CI a missing {@code ossl} fails (CI machines have libcrypto.so.3); elsewhere it is printed, not
      * silently skipped.
      */
     static List<String> engines() {
@@ -27,6 +27,11 @@ final class StoreFixtures {
                 throw new AssertionError("under CI the store suite must run on ossl: " + e.getMessage());
             }
             System.out.println("store suite: " + e.getMessage() + "; running on jce and bc only");
+        }
+        if (GcmEngine.names().contains("vaes")) {
+            out.add("vaes");
+        } else {
+            System.out.println("store suite: vaes does not run here (see GcmEngineTest for why); not run on it");
         }
         return out;
     }

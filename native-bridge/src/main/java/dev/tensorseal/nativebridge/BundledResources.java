@@ -15,6 +15,7 @@ import java.util.Optional;
 final class BundledResources {
     static final String CUDA_DIR = "/dev/tensorseal/nativebridge/cuda/";
     static final String HOST_LIBRARY = "libtensorseal_gcm_host.so";
+    static final String CPU_GCM_LIBRARY = "libtensorseal_aesgcm.so";
 
     private BundledResources() {}
 
@@ -28,13 +29,18 @@ final class BundledResources {
         return System.getProperty("os.name").toLowerCase(Locale.ROOT).replace(' ', '-') + "-" + arch;
     }
 
-    static String hostLibraryResource() {
-        return "/dev/tensorseal/nativebridge/native/" + platform() + "/" + HOST_LIBRARY;
+    static String libraryResource(String fileName) {
+        return "/dev/tensorseal/nativebridge/native/" + platform() + "/" + fileName;
     }
 
     /** The host GCM library as a file: used in place from target/classes, else extracted once. */
     static Optional<Path> hostLibrary() {
-        URL url = BundledResources.class.getResource(hostLibraryResource());
+        return library(HOST_LIBRARY);
+    }
+
+    /** A packaged native library as a file: used in place from target/classes, else extracted once. */
+    static Optional<Path> library(String fileName) {
+        URL url = BundledResources.class.getResource(libraryResource(fileName));
         if (url == null) {
             return Optional.empty();
         }
@@ -43,7 +49,7 @@ final class BundledResources {
                 return Optional.of(Path.of(url.toURI()));
             }
             Path dir = Files.createTempDirectory("tensorseal-native");
-            Path file = dir.resolve(HOST_LIBRARY);
+            Path file = dir.resolve(fileName);
             try (InputStream in = url.openStream()) {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -51,7 +57,7 @@ final class BundledResources {
             dir.toFile().deleteOnExit();
             return Optional.of(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract " + HOST_LIBRARY, e);
+            throw new UncheckedIOException("cannot extract " + fileName, e);
         } catch (URISyntaxException e) {
             return Optional.empty();
         }

@@ -3,12 +3,13 @@ package dev.tensorseal.internal.crypto;
 import java.lang.foreign.MemorySegment;
 
 /**
- * An AES-GCM implementation ({@code jce}, {@code bc}, {@code ossl} where libcrypto loads; {@code gpu} lives elsewhere). A factory of
+ * An AES-GCM implementation ({@code jce}, {@code bc}, {@code ossl} where libcrypto loads, {@code vaes} where the CPU
+ * has VAES and VPCLMULQDQ on AVX-512; {@code gpu} lives elsewhere). A factory of
  * keyed, single-thread instances that take caller-chosen nonces: internal, hence
  * {@link InsecureNonceAesGcm}. Every engine gives byte-identical output for identical input.
  */
 public interface GcmEngine {
-    /** {@code jce}, {@code bc} or {@code ossl}. */
+    /** {@code jce}, {@code bc}, {@code ossl} or {@code vaes}. */
     String name();
 
     /** What implements it, for reports: e.g. "OpenSSL 3.0.19 27 Jan 2026" for ossl; the name by default. */
@@ -30,9 +31,17 @@ public interface GcmEngine {
      */
     InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes);
 
-    /** The CPU engines available here, in the order tools list them: {@code [jce, bc, ossl]} ({@code ossl} only where OpenSSL 3 libcrypto loads). */
+    /**
+     * The CPU engines available here, in the order tools list them: {@code [jce, bc, ossl, vaes]} ({@code ossl} only
+     * where OpenSSL 3 libcrypto loads, {@code vaes} only where the CPU and the native bridge run it).
+     */
     static java.util.List<String> names() {
         return Engines.NAMES;
+    }
+
+    /** The engine stores and files use unless told otherwise: {@code vaes} where it runs, else {@code jce}. */
+    static String defaultName() {
+        return Engines.DEFAULT;
     }
 
     /**
@@ -43,7 +52,7 @@ public interface GcmEngine {
         return 0;
     }
 
-    /** Looks an engine up by name: {@code jce}, {@code bc} or {@code ossl} (unavailable: UnsupportedParameterException with the reason). */
+    /** Looks an engine up by name: {@code jce}, {@code bc}, {@code ossl} or {@code vaes} (unavailable: UnsupportedParameterException with the reason). */
     static GcmEngine named(String name) {
         return Engines.named(name);
     }

@@ -7,6 +7,7 @@ import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
+import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.SealedStore;
@@ -78,7 +79,7 @@ public final class DeviceTensorChecks {
     }
 
     private static StoreConfig config(KeySource key) {
-        return new StoreConfig(key, "jce", CHUNK_BYTES, 1L << 30, 2, HardenedPlaintextMemory.system(), NonceObserver.NONE,
+        return new StoreConfig(key, GcmEngine.defaultName(), CHUNK_BYTES, 1L << 30, 2, HardenedPlaintextMemory.system(), NonceObserver.NONE,
                 new SecureRandom());
     }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * A store's settings, checked on construction.
  *
  * @param keySource            master key source (read at open and at rekey; not closed by the store)
- * @param engineName           {@code jce}, {@code bc} or {@code ossl}
+ * @param engineName           {@code jce}, {@code bc}, {@code ossl} or {@code vaes}
  * @param chunkSizeBytes       4 KiB to 64 MiB
  * @param plaintextBudgetBytes the most plaintext open views may hold at once
  * @param parallelism          threads for chunk-parallel sealing and opening (1 = the caller's thread only)

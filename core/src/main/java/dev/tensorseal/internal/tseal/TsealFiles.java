@@ -7,6 +7,8 @@ import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
+import dev.tensorseal.internal.crypto.GcmEngine;
+import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
 import dev.tensorseal.internal.onnx.OnnxModel;
 import dev.tensorseal.internal.onnx.OnnxRestore;
@@ -15,7 +17,6 @@ import dev.tensorseal.internal.safetensors.SafetensorsFile;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
 import dev.tensorseal.internal.safetensors.ShardIndex;
 import dev.tensorseal.internal.safetensors.ShardedCheckpoint;
-import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
@@ -53,7 +54,7 @@ public final class TsealFiles {
     }
 
     static StoreConfig config(KeySource key) {
-        return new StoreConfig(key, "jce", TensorMeta.DEFAULT_CHUNK_BYTES, 1L << 30, Runtime.getRuntime().availableProcessors(),
+        return new StoreConfig(key, GcmEngine.defaultName(), TensorMeta.DEFAULT_CHUNK_BYTES, 1L << 30, Runtime.getRuntime().availableProcessors(),
                 HardenedPlaintextMemory.system(), NonceObserver.NONE, new SecureRandom());
     }
 
