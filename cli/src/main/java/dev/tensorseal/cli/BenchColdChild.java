@@ -31,7 +31,7 @@ public final class BenchColdChild {
         Path key = Path.of(args[0]);
         Path file = Path.of(args[1]);
         long bytes = Long.parseLong(args[2]);
-        String engine = args.length > 3 ? args[3] : "jce";
+        String engine = args.length > 3 ? args[3] : GcmEngine.defaultName();
         long t0 = System.nanoTime();
         long warm = GcmEngine.named(engine).warmUp(); // what building the store would do first; timed apart
         try (TensorStore s = SealedFile.open(file, TensorStore.builder().keySource(KeySource.file(key)).engine(engine))) {

@@ -189,7 +189,7 @@ final class BenchCommand implements Command {
                 raw();
                 System.gc(); // the baseline's heap arrays go before the store allocates
                 bc();
-                ossl();
+                engines();
                 storeFigures(ks, sealed);
                 coldChild(keyFile, sealed);
                 ratios();
@@ -247,65 +247,46 @@ final class BenchCommand implements Command {
         private void bc() {
             long bytes = Math.min(size, BC_MAX_BYTES);
             double best = 0;
-            try (Arena arena = Arena.ofConfined(); SecretBytes key = SecretBytes.random(32, new SecureRandom())) {
+            try (Arena arena = Arena.ofConfined(); SecretBytes key = SecretBytes.random(32, new SecureRandom());
+                    InsecureNonceAesGcm g = GcmEngine.named("bc").newInstance(key, 16)) {
                 MemorySegment pt = arena.allocate(bytes, 64);
                 MemorySegment ct = arena.allocate(bytes / CHUNK_BYTES * (CHUNK_BYTES + 16), 64);
-                for (String engine : List.of("bc", "jce")) {
-                    try (InsecureNonceAesGcm g = GcmEngine.named(engine).newInstance(key, 16)) {
-                        long nonce = engine.equals("bc") ? 0 : 1L << 40;
-                        double e = 0;
-                        for (int round = 0; round < 2; round++) {
-                            long t0 = System.nanoTime();
-                            for (long i = 0; i < bytes / CHUNK_BYTES; i++) {
-                                g.seal(iv(nonce++), new byte[0], pt.asSlice(i * CHUNK_BYTES, CHUNK_BYTES),
-                                        ct.asSlice(i * (CHUNK_BYTES + 16), CHUNK_BYTES + 16));
-                            }
-                            e = Math.max(e, gbps(bytes, System.nanoTime() - t0));
-                        }
-                        if (engine.equals("bc")) {
-                            best = e;
-                        } else {
-                            r.put("jce_engine_native_seal_gbps", e);
-                        }
-                    }
-                }
-                // One chunk opened through the engine, native to native: the unit a slice read pays for.
-                try (InsecureNonceAesGcm g = GcmEngine.named("jce").newInstance(key, 16)) {
-                    byte[] iv = iv(1L << 50);
-                    MemorySegment one = ct.asSlice(0, CHUNK_BYTES + 16);
-                    g.seal(iv, new byte[0], pt.asSlice(0, CHUNK_BYTES), one);
-                    int reps = 2000;
+                long nonce = 0;
+                for (int round = 0; round < 2; round++) {
                     long t0 = System.nanoTime();
-                    for (int i = 0; i < reps; i++) {
-                        g.open(iv, new byte[0], one, pt.asSlice(0, CHUNK_BYTES));
+                    for (long i = 0; i < bytes / CHUNK_BYTES; i++) {
+                        g.seal(iv(nonce++), new byte[0], pt.asSlice(i * CHUNK_BYTES, CHUNK_BYTES),
+                                ct.asSlice(i * (CHUNK_BYTES + 16), CHUNK_BYTES + 16));
                     }
-                    r.put("chunk_open_us", (System.nanoTime() - t0) / 1e3 / reps);
+                    best = Math.max(best, gbps(bytes, System.nanoTime() - t0));
                 }
             }
             r.put("bc_gbps", best);
             log.println("bench: Bouncy Castle " + fmt(best) + " GB/s on " + (bytes >> 20) + " MiB");
         }
 
-        /** Why the ossl engine is unavailable here, or null when it can be used. */
-        private static String osslUnavailable() {
-            try {
-                GcmEngine.named("ossl");
-                return null;
-            } catch (dev.tensorseal.UnsupportedParameterException e) {
-                return e.getMessage();
-            }
+        /** The engines compared besides bc: jce always, ossl and vaes where they run. */
+        private static List<String> fastEngines() {
+            return GcmEngine.names().stream().filter(e -> !e.equals("bc")).toList();
         }
 
         /**
-         * The jce and ossl engines native to native, seal and open, on the same working set as {@link #bc()}: ossl
-         * runs OpenSSL on the off-heap segments in place, jce stages each chunk through heap arrays.
+         * Each fast engine native to native, seal and open, on the same working set as {@link #bc()} (jce stages
+         * each chunk through heap arrays; ossl and vaes work on the off-heap segments in place), and one
+         * cache-resident chunk opened: the unit a slice read pays for ({@code chunk_open_us} on the store's engine).
          */
-        private void ossl() {
-            String why = osslUnavailable();
-            r.put("ossl_engine", why == null ? GcmEngine.named("ossl").implementation() : "unavailable: " + why);
-            if (why != null) {
-                log.println("bench: " + why);
-                return;
+        private void engines() {
+            r.put("engine", GcmEngine.defaultName());
+            r.put("engine_implementation", GcmEngine.named(GcmEngine.defaultName()).implementation());
+            if (!GcmEngine.names().contains("ossl")) {
+                try {
+                    GcmEngine.named("ossl");
+                } catch (dev.tensorseal.UnsupportedParameterException e) {
+                    r.put("ossl_engine", "unavailable: " + e.getMessage());
+                    log.println("bench: " + e.getMessage());
+                }
+            } else {
+                r.put("ossl_engine", GcmEngine.named("ossl").implementation());
             }
             long bytes = Math.min(size, BC_MAX_BYTES);
             long chunks = bytes / CHUNK_BYTES;
@@ -314,7 +295,7 @@ final class BenchCommand implements Command {
                 MemorySegment ct = arena.allocate(chunks * (CHUNK_BYTES + 16), 64);
                 byte[] aad = new byte[64];
                 long nonce = 1L << 44;
-                for (String engine : List.of("jce", "ossl")) {
+                for (String engine : fastEngines()) {
                     try (InsecureNonceAesGcm g = GcmEngine.named(engine).newInstance(key, 16)) {
                         double seal = 0;
                         double open = 0;
@@ -336,25 +317,26 @@ final class BenchCommand implements Command {
                                 open = Math.max(open, gbps(bytes, t2 - t1));
                             }
                         }
-                        if (engine.equals("ossl")) { // jce's seal figure is bc()'s jce_engine_native_seal_gbps
-                            r.put("ossl_engine_native_seal_gbps", seal);
-                        }
+                        r.put(engine + "_engine_native_seal_gbps", seal);
                         r.put(engine + "_engine_native_open_gbps", open);
-                        log.println("bench: " + engine + " engine native to native " + fmt(seal) + " / " + fmt(open) + " GB/s");
-                        if (engine.equals("ossl")) { // one cache-resident chunk, as chunk_open_us is for jce
-                            byte[] iv = iv(1L << 51);
-                            MemorySegment one = ct.asSlice(0, CHUNK_BYTES + 16);
-                            g.seal(iv, aad, pt.asSlice(0, CHUNK_BYTES), one);
-                            int reps = 2000;
-                            for (int i = 0; i < reps; i++) { // warm: the downcall stubs' callers get compiled
-                                g.open(iv, aad, one, pt.asSlice(0, CHUNK_BYTES));
-                            }
-                            long t0 = System.nanoTime();
-                            for (int i = 0; i < reps; i++) {
-                                g.open(iv, aad, one, pt.asSlice(0, CHUNK_BYTES));
-                            }
-                            r.put("ossl_chunk_open_us", (System.nanoTime() - t0) / 1e3 / reps);
+                        byte[] iv = iv(nonce++);
+                        MemorySegment one = ct.asSlice(0, CHUNK_BYTES + 16);
+                        g.seal(iv, aad, pt.asSlice(0, CHUNK_BYTES), one);
+                        int reps = 2000;
+                        for (int i = 0; i < reps; i++) { // warm: the callers of the cipher get compiled
+                            g.open(iv, aad, one, pt.asSlice(0, CHUNK_BYTES));
                         }
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < reps; i++) {
+                            g.open(iv, aad, one, pt.asSlice(0, CHUNK_BYTES));
+                        }
+                        double us = (System.nanoTime() - t0) / 1e3 / reps;
+                        r.put(engine + "_chunk_open_us", us);
+                        if (engine.equals(GcmEngine.defaultName())) {
+                            r.put("chunk_open_us", us);
+                        }
+                        log.println("bench: " + engine + " engine native to native " + fmt(seal) + " / " + fmt(open)
+                                + " GB/s, one cached chunk opened in " + fmt(us) + " us");
                     }
                 }
             }
@@ -379,13 +361,16 @@ final class BenchCommand implements Command {
                     r.put("parallel_seal_gbps", su[0]);
                     r.put("parallel_unseal_gbps", su[1]);
                 }
-                if (osslUnavailable() == null) { // the store on the ossl engine, one thread, as seal_gbps/unseal_gbps
-                    try (TensorStore o = TensorStore.builder().keySource(ks).engine("ossl").parallelism(1).chunkSizeBytes(CHUNK_BYTES)
+                for (String engine : fastEngines()) { // the store on the other engines, one thread, as seal_gbps/unseal_gbps
+                    if (engine.equals(GcmEngine.defaultName())) {
+                        continue;
+                    }
+                    try (TensorStore o = TensorStore.builder().keySource(ks).engine(engine).parallelism(1).chunkSizeBytes(CHUNK_BYTES)
                             .plaintextBudgetBytes(budget).build()) {
                         double[] su = sealUnseal(o, data, ROUNDS);
-                        r.put("ossl_seal_gbps", su[0]);
-                        r.put("ossl_unseal_gbps", su[1]);
-                        log.println("bench: store on ossl seal " + fmt(su[0]) + ", unseal " + fmt(su[1]) + " GB/s");
+                        r.put(engine + "_seal_gbps", su[0]);
+                        r.put(engine + "_unseal_gbps", su[1]);
+                        log.println("bench: store on " + engine + " seal " + fmt(su[0]) + ", unseal " + fmt(su[1]) + " GB/s");
                     }
                 }
             }
@@ -464,16 +449,20 @@ final class BenchCommand implements Command {
         /** The first GiB (at most) of the .tseal file unsealed in a fresh JVM, warm-up included. */
         private void coldChild(Path keyFile, Path sealed) throws Exception {
             long bytes = Math.min(size, 1L << 30);
-            Map<String, Double> child = BenchColdChild.spawn(keyFile, sealed, bytes, threads, "jce");
+            String engine = GcmEngine.defaultName();
+            Map<String, Double> child = BenchColdChild.spawn(keyFile, sealed, bytes, threads, engine);
             r.put("cold_unseal_gbps", child.get("cold_unseal_gbps"));
             r.put("cold_warm_up_ms", child.get("warm_up_ms"));
+            r.put("cold_file_warm_unseal_gbps", child.get("file_warm_unseal_gbps"));
             r.put("cold_bytes", bytes);
-            log.println("bench: cold child JVM " + fmt(child.get("cold_unseal_gbps")) + " GB/s over " + (bytes >> 20) + " MiB");
-            if (osslUnavailable() == null) {
-                // The native engine needs no JIT warm-up: the cold figure it gives, in its own fresh JVM.
-                Map<String, Double> ossl = BenchColdChild.spawn(keyFile, sealed, bytes, threads, "ossl");
-                r.put("ossl_cold_unseal_gbps", ossl.get("cold_unseal_gbps"));
-                log.println("bench: cold child JVM on ossl " + fmt(ossl.get("cold_unseal_gbps")) + " GB/s");
+            log.println("bench: cold child JVM on " + engine + " " + fmt(child.get("cold_unseal_gbps")) + " GB/s over "
+                    + (bytes >> 20) + " MiB");
+            for (String other : fastEngines()) { // each other engine in its own fresh JVM
+                if (!other.equals(engine)) {
+                    Map<String, Double> o = BenchColdChild.spawn(keyFile, sealed, bytes, threads, other);
+                    r.put(other + "_cold_unseal_gbps", o.get("cold_unseal_gbps"));
+                    log.println("bench: cold child JVM on " + other + " " + fmt(o.get("cold_unseal_gbps")) + " GB/s");
+                }
             }
         }
 
@@ -483,8 +472,10 @@ final class BenchCommand implements Command {
             r.put("seal_ratio", (double) r.get("seal_gbps") / raw);
             r.put("parallel_speedup", (double) r.get("parallel_unseal_gbps") / (double) r.get("unseal_gbps"));
             r.put("cold_ratio", (double) r.get("cold_unseal_gbps") / (double) r.get("parallel_unseal_gbps"));
-            if (r.containsKey("ossl_cold_unseal_gbps")) {
-                r.put("ossl_cold_ratio", (double) r.get("ossl_cold_unseal_gbps") / (double) r.get("parallel_unseal_gbps"));
+            for (String engine : fastEngines()) {
+                if (r.containsKey(engine + "_cold_unseal_gbps")) {
+                    r.put(engine + "_cold_ratio", (double) r.get(engine + "_cold_unseal_gbps") / (double) r.get("parallel_unseal_gbps"));
+                }
             }
             r.put("slice_to_chunk_ratio", (double) r.get("slice_read_us") / (double) r.get("chunk_open_us"));
             r.put("verify_ratio", (double) r.get("verify_gbps") / raw);

@@ -19,8 +19,9 @@ import java.util.Optional;
  * round keys and the powers of the hash key: it is key material, so callers place it in hardened
  * memory and {@link #wipe} it. The calls are critical (no thread-state transition, heap segments
  * passed in place and pinned for the call): they never block, and a 64 KiB chunk takes microseconds.
- * {@link #open} checks the tag before it decrypts anything, so no unauthenticated plaintext is ever
- * written.
+ * {@link #open} of a whole message decrypts and hashes in one pass and zeroes the output on a tag
+ * mismatch (as OpenSSL and the JDK do); of a part, or of nothing, it checks the tag first and decrypts only
+ * the part, only if it matched.
  */
 public final class CpuAesGcm {
     /** The ABI this binding was written for (tsg_abi_version). */
@@ -183,9 +184,10 @@ public final class CpuAesGcm {
     }
 
     /**
-     * Checks {@code tag} over {@code aad} and the ciphertext {@code in}; only if it matches, decrypts
-     * plaintext bytes {@code from .. from + out.byteSize()} into {@code out} (empty: verify only).
-     * Returns false on a mismatch, with {@code out} zeroed and nothing decrypted.
+     * Checks {@code tag} over {@code aad} and the ciphertext {@code in} and decrypts plaintext bytes
+     * {@code from .. from + out.byteSize()} into {@code out} (empty: verify only). Returns false on a mismatch,
+     * with {@code out} zeroed. The whole message is decrypted in the same pass as the hash (unauthenticated
+     * plaintext sits in {@code out} until the tag is compared); a part only after the tag matched.
      */
     public static boolean open(MemorySegment context, MemorySegment iv, MemorySegment aad, MemorySegment in,
                                MemorySegment tag, MemorySegment out, long from) {

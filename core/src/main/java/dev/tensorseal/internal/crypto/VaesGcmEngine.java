@@ -18,9 +18,11 @@ import java.util.Objects;
  * into a key context (round keys and powers of the hash key) that itself lives in a
  * {@link SecretBytes} (hardened key memory where the bridge provides it) and is zeroed on
  * {@link InsecureNonceAesGcm#close()} or by a cleaner. Nothing of the key or the plaintext is copied to
- * the Java heap, there is no warm-up (native code), and {@code open}, {@code openPart} and
- * {@code authenticate} check the tag before decrypting anything, so no unauthenticated plaintext is ever
- * written, not even transiently; {@code authenticate} only hashes.
+ * the Java heap, and there is no warm-up (native code). {@code open} decrypts and hashes in one pass and
+ * zeroes the output on a tag mismatch, like OpenSSL and the JDK: the store decrypts only into scratch it has
+ * not published, so nothing unauthenticated is released. {@code openPart} and {@code authenticate} check
+ * the tag first (a hashing pass) and decrypt only the released range, only if it matched; {@code authenticate}
+ * only hashes.
  */
 final class VaesGcmEngine implements GcmEngine {
     private static final int MIN_TAG_BYTES = 4; // as ossl; the store uses 16
@@ -175,8 +177,7 @@ final class VaesGcmEngine implements GcmEngine {
         private void decrypt(byte[] iv, byte[] aad, MemorySegment in, long n, long from, MemorySegment out) {
             MemorySegment ctx = keyed(iv);
             MemorySegment body = in.asSlice(0, n);
-            // The tag is checked over all of the ciphertext before anything is written, so out may be
-            // the ciphertext region itself (in place), but not a shifted view of it.
+            // A whole open may run in place (each 256-byte step is read before it is written); nothing else may overlap.
             if (out.byteSize() > 0 && body.asOverlappingSlice(out).isPresent()
                     && !(from == 0 && sameRegion(body, out))) {
                 throw new IllegalArgumentException("vaes: input and output overlap without being the same region");

@@ -10,7 +10,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * View plaintext in the native bridge's hardened pages: guard pages on both sides, MADV_DONTDUMP,
@@ -28,6 +32,17 @@ import java.util.List;
  * plaintext of a later view in the same region. Idle and epoch-pinned regions hold locked memory, so
  * both are bounded well inside the lock budget (RLIMIT_MEMLOCK is often 8 MiB); a region that could not
  * be locked is unmapped at release rather than recycled.
+ *
+ * <p>Large blocks get a region of their own, and closing one <em>retains</em> the region (zeroed by the
+ * store, still locked, guarded and don't-dump) for a later view of about the same size (at most 1/8
+ * larger). Why: fresh memory is the dominant cost of opening a large view: mapping and locking 1 GiB took
+ * 93 ms (transparent huge pages) to 2 s (when the kernel had to compact memory for them) on the 2-vCPU
+ * VM of BENCHMARKS.md, against about 140 ms to decrypt it. Each large block has its own arena, closed
+ * before the region is retained, so a segment kept past its view's close throws from then on and can
+ * never reach a later view's plaintext. Retained regions hold no plaintext; they are bounded by
+ * {@value #RETAIN_PROPERTY} (default 1 GiB; 0 turns retention off), by a quarter of a limited lock budget
+ * for locked ones, evicted oldest first when a fresh region would exceed the bound, and unmapped after
+ * {@link #RETAIN_IDLE_NANOS} idle by a daemon thread.
  */
 public final class HardenedPlaintextMemory implements PlaintextMemory {
     /** Blocks up to this size are recycled (size classes: powers of two from 4 KiB). */
@@ -38,6 +53,11 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
     public static final long EPOCH_BYTES = 2L << 20;
     /** Idle (zeroed, locked) bytes kept, all classes together, at most; regions beyond are unmapped. */
     static final long MAX_IDLE_BYTES = 4L << 20;
+    /** System property: the most bytes of large-view regions retained after their views closed. */
+    public static final String RETAIN_PROPERTY = "tensorseal.viewMemory.retainBytes";
+    static final long DEFAULT_RETAIN_BYTES = 1L << 30;
+    /** A retained region unused for this long is unmapped. */
+    static final long RETAIN_IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long MIN_CLASS_BYTES = 4096;
     private static final int CLASSES = Long.numberOfTrailingZeros(MAX_RECYCLED_BYTES / MIN_CLASS_BYTES) + 1;
     private static final PlaintextMemory SYSTEM = choose(SecureMemory.system());
@@ -48,11 +68,23 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
     private final long maxIdleBytes;
     private long idleBytes; // guarded by lock
     private Epoch current; // guarded by lock
+    private final long maxRetainedBytes;
+    private final long maxRetainedLockedBytes;
+    private final ArrayDeque<Retained> retained = new ArrayDeque<>(); // guarded by lock; most recently closed first
+    private long retainedBytes; // guarded by lock
+    private long retainedLockedBytes; // guarded by lock
+    private boolean trimScheduled; // guarded by lock
 
     public HardenedPlaintextMemory(SecureMemory memory) {
+        this(memory, Long.getLong(RETAIN_PROPERTY, DEFAULT_RETAIN_BYTES));
+    }
+
+    HardenedPlaintextMemory(SecureMemory memory, long maxRetainedBytes) {
         this.memory = memory;
         long budget = memory.status().lockBudgetBytes();
         this.maxIdleBytes = budget < 0 ? MAX_IDLE_BYTES : Math.min(MAX_IDLE_BYTES, budget / 4);
+        this.maxRetainedBytes = Math.max(0, maxRetainedBytes);
+        this.maxRetainedLockedBytes = budget < 0 ? this.maxRetainedBytes : Math.min(this.maxRetainedBytes, budget / 4);
         for (int i = 0; i < CLASSES; i++) {
             idle.add(new ArrayDeque<>());
         }
@@ -102,26 +134,175 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
         return new Recycled(epoch, region, cls, bytes);
     }
 
-    /** A region of its own, unmapped on close (large views: recycling them would pin too much locked memory). */
+    /** A region of its own: a retained one of about this size, else a fresh one (evicting retained ones to make room). */
     private Block own(long bytes) {
-        SecureRegion region;
-        try {
-            region = memory.allocate(bytes);
-        } catch (NativeException e) {
-            throw new CapacityException("cannot allocate " + bytes + " bytes of hardened view memory: " + e.getMessage());
+        SecureRegion region = reuse(bytes);
+        if (region == null) {
+            release(evictFor(bytes));
+            try {
+                region = memory.allocate(bytes);
+            } catch (NativeException e) {
+                throw new CapacityException("cannot allocate " + bytes + " bytes of hardened view memory: " + e.getMessage());
+            }
         }
-        MemorySegment segment = region.segment();
-        return new Block() {
-            @Override
-            public MemorySegment segment() {
-                return segment;
-            }
+        return new Large(region, bytes);
+    }
 
-            @Override
-            public void close() {
-                region.close();
+    /** The smallest retained region that holds {@code bytes} with at most 1/8 to spare, taken; or null. */
+    private SecureRegion reuse(long bytes) {
+        synchronized (lock) {
+            Retained best = null;
+            for (Retained r : retained) {
+                long capacity = r.region.byteSize();
+                if (capacity >= bytes && capacity - bytes <= bytes / 8 && (best == null || capacity < best.region.byteSize())) {
+                    best = r;
+                }
             }
-        };
+            if (best == null) {
+                return null;
+            }
+            retained.remove(best);
+            forget(best.region);
+            return best.region;
+        }
+    }
+
+    /** Takes retained regions out, oldest first, until a fresh region of {@code bytes} fits the bound; returns them. */
+    private List<SecureRegion> evictFor(long bytes) {
+        List<SecureRegion> out = new ArrayList<>();
+        synchronized (lock) {
+            while (!retained.isEmpty() && retainedBytes + bytes > maxRetainedBytes) {
+                SecureRegion r = retained.pollLast().region;
+                forget(r);
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private void forget(SecureRegion r) { // under lock
+        retainedBytes -= r.pagesBytes();
+        if (r.isLocked()) {
+            retainedLockedBytes -= r.pagesBytes();
+        }
+    }
+
+    private static void release(List<SecureRegion> regions) {
+        regions.forEach(SecureRegion::close); // zeroes again and unmaps
+    }
+
+    /** Retains a large block's region after its arena closed, or unmaps it when it would exceed the bounds. */
+    private void retainOrRelease(SecureRegion region) {
+        List<SecureRegion> out = new ArrayList<>();
+        synchronized (lock) {
+            long pages = region.pagesBytes();
+            boolean fits = pages <= maxRetainedBytes && (!region.isLocked() || pages <= maxRetainedLockedBytes);
+            if (!fits) {
+                out.add(region);
+            } else {
+                retained.addFirst(new Retained(region, System.nanoTime()));
+                retainedBytes += pages;
+                if (region.isLocked()) {
+                    retainedLockedBytes += pages;
+                }
+                // Oldest out first, never the one just retained (it fits alone).
+                Iterator<Retained> oldest = retained.descendingIterator();
+                while ((retainedBytes > maxRetainedBytes || retainedLockedBytes > maxRetainedLockedBytes) && oldest.hasNext()) {
+                    Retained r = oldest.next();
+                    if (r.region == region) {
+                        break;
+                    }
+                    oldest.remove();
+                    forget(r.region);
+                    out.add(r.region);
+                }
+                if (!trimScheduled) {
+                    trimScheduled = true;
+                    Trimmer.schedule(this, RETAIN_IDLE_NANOS);
+                }
+            }
+        }
+        release(out);
+    }
+
+    /** Unmaps retained regions idle since before {@code nowNanos - RETAIN_IDLE_NANOS}; returns how many remain. */
+    int trimIdle(long nowNanos) {
+        List<SecureRegion> out = new ArrayList<>();
+        int left;
+        synchronized (lock) {
+            for (Iterator<Retained> it = retained.iterator(); it.hasNext(); ) {
+                Retained r = it.next();
+                if (nowNanos - r.sinceNanos >= RETAIN_IDLE_NANOS) {
+                    it.remove();
+                    forget(r.region);
+                    out.add(r.region);
+                }
+            }
+            left = retained.size();
+            trimScheduled = left > 0;
+            if (trimScheduled) {
+                Trimmer.schedule(this, RETAIN_IDLE_NANOS);
+            }
+        }
+        release(out);
+        return left;
+    }
+
+    /** Bytes of large-view regions retained now (for tests and stats). */
+    long retainedBytes() {
+        synchronized (lock) {
+            return retainedBytes;
+        }
+    }
+
+    private record Retained(SecureRegion region, long sinceNanos) {}
+
+    /** One daemon thread for every instance's idle trimming, started on first use. */
+    private static final class Trimmer {
+        private static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("tensorseal-view-memory-trim").unstarted(r));
+
+        static void schedule(HardenedPlaintextMemory memory, long delayNanos) {
+            EXECUTOR.schedule(() -> memory.trimIdle(System.nanoTime()), delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A large view's block: its own arena over a region of its own, retained (or unmapped) at close. */
+    private final class Large implements Block {
+        private final SecureRegion region;
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment segment;
+        private boolean closed;
+
+        @SuppressWarnings("restricted") // a view of our own region's pages, inside its bounds, scoped to this block
+        Large(SecureRegion region, long bytes) {
+            this.region = region;
+            MemorySegment pages = region.segment();
+            // Right-aligned (to 64 bytes) against the trailing guard page, as the bridge places its own segments.
+            long at = pages.byteSize() - (bytes + 63) / 64 * 64;
+            this.segment = MemorySegment.ofAddress(pages.address() + at).reinterpret(bytes, arena, null);
+        }
+
+        @Override
+        public MemorySegment segment() {
+            return segment;
+        }
+
+        /**
+         * The caller has zeroed the segment (PlaintextPool.give). Throws IllegalStateException while a native call
+         * holds the segment (the block stays open, and can be closed again later).
+         */
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                arena.close(); // from here a kept segment throws: the region can serve another view
+                closed = true;
+            }
+            retainOrRelease(region);
+        }
     }
 
     static int classOf(long bytes) {

@@ -216,12 +216,12 @@ class GcmEngineTest {
     }
 
     @Test
-    void vaesNeverWritesUnauthenticatedPlaintext() {
+    void vaesReleasesNothingOnATagMismatchWholeOrPart() {
         if (!vaesAvailable()) {
             return;
         }
-        // The tag is checked before decryption: on a mismatch the output holds zeros, and in place the
-        // ciphertext is left as it was (nothing was decrypted over it).
+        // A whole open decrypts in the hashing pass and zeroes the output on a mismatch; a part is decrypted
+        // only after the tag matched, so a failed part read leaves the ciphertext it was given untouched.
         byte[] plain = new byte[10_000];
         new java.util.Random(11).nextBytes(plain);
         byte[] iv = new byte[12];
@@ -236,6 +236,11 @@ class GcmEngineTest {
             assertThrows(IntegrityException.class, () -> v.open(iv, new byte[0], buf, body));
             assertTrue(body.elements(java.lang.foreign.ValueLayout.JAVA_BYTE).allMatch(b -> b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == 0),
                     "output zeroed");
+            java.lang.foreign.MemorySegment part = arena.allocate(100);
+            part.fill((byte) 0x44);
+            assertThrows(IntegrityException.class, () -> v.openPart(iv, new byte[0], java.lang.foreign.MemorySegment.ofArray(sealed), 300, part));
+            assertTrue(part.elements(java.lang.foreign.ValueLayout.JAVA_BYTE).allMatch(b -> b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == 0),
+                    "part output zeroed");
         }
     }
 

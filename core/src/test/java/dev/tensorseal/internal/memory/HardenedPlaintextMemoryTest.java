@@ -100,6 +100,66 @@ class HardenedPlaintextMemoryTest {
     }
 
     @Test
+    void aLargeViewsRegionIsRetainedForTheNextViewOfItsSizeAndAKeptSegmentThrowsAtOnce() throws Exception {
+        SecureMemory bridge = bridge();
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge, 64L << 20);
+        long size = 4L << 20;
+        PlaintextMemory.Block first = mem.allocate(size);
+        MemorySegment kept = first.segment();
+        kept.fill((byte) 0x5a);
+        long end = kept.address() + size;
+        give(first);
+        assertThrows(IllegalStateException.class, () -> kept.get(ValueLayout.JAVA_BYTE, 0),
+                "a large block's own arena closes with it: a kept segment is dead before the region is reused");
+        assertEquals(size, mem.retainedBytes());
+        long regions = bridge.status().openRegions();
+        PlaintextMemory.Block second = mem.allocate(size - 1000); // within 1/8: the same region, right-aligned again
+        MemorySegment s = second.segment();
+        assertEquals(size - 1000, s.byteSize());
+        assertTrue(end - (s.address() + s.byteSize()) < 64, "reused region, right-aligned to its guard page");
+        assertEquals(0, mem.retainedBytes());
+        assertEquals(regions, bridge.status().openRegions(), "no new region was mapped");
+        Smaps.Mapping mapping = Smaps.containing(s.address()).orElseThrow();
+        assertTrue(mapping.vmFlags().contains("dd"), () -> "no MADV_DONTDUMP: " + mapping.describe());
+        assertTrue(Smaps.containing(mapping.end()).orElseThrow().isNoAccess(), "guard page after the block");
+        s.fill((byte) 0x33);
+        PlaintextMemory.Block small = mem.allocate(2L << 20); // over 1/8 smaller than any retained region: its own
+        assertTrue(small.segment().address() + small.segment().byteSize() != end);
+        give(second);
+        give(small);
+        assertEquals(size + (2L << 20), mem.retainedBytes());
+        assertEquals(2, mem.trimIdle(System.nanoTime()), "not idle long enough yet");
+        assertEquals(0, mem.trimIdle(System.nanoTime() + HardenedPlaintextMemory.RETAIN_IDLE_NANOS));
+        assertEquals(0, mem.retainedBytes());
+        assertEquals(regions - 1, bridge.status().openRegions(), "both idle regions were unmapped");
+    }
+
+    @Test
+    void retainedRegionsAreBoundedOldestOutAndZeroTurnsRetentionOff() {
+        SecureMemory bridge = bridge();
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge, 9L << 20);
+        List<PlaintextMemory.Block> open = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            open.add(mem.allocate(4L << 20));
+        }
+        long regions = bridge.status().openRegions();
+        open.forEach(HardenedPlaintextMemoryTest::give);
+        assertEquals(8L << 20, mem.retainedBytes(), "two of three 4 MiB regions fit 9 MiB");
+        assertEquals(regions - 1, bridge.status().openRegions());
+        PlaintextMemory.Block other = mem.allocate(6L << 20); // no match: evicts the oldest so retained + fresh fits
+        assertEquals(0, mem.retainedBytes());
+        give(other);
+        assertEquals(6L << 20, mem.retainedBytes());
+        mem.trimIdle(System.nanoTime() + HardenedPlaintextMemory.RETAIN_IDLE_NANOS);
+
+        HardenedPlaintextMemory off = new HardenedPlaintextMemory(bridge, 0);
+        long before = bridge.status().openRegions();
+        give(off.allocate(4L << 20));
+        assertEquals(0, off.retainedBytes());
+        assertEquals(before, bridge.status().openRegions(), "with retention off a large region is unmapped at close");
+    }
+
+    @Test
     void sizeClassesArePowersOfTwoFromOnePage() {
         assertEquals(0, HardenedPlaintextMemory.classOf(1));
         assertEquals(0, HardenedPlaintextMemory.classOf(4096));
