@@ -33,7 +33,7 @@ final class VectorsCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: tensorseal vectors [--engine jce|bc|all] [--verbose] [FILE...]
+                usage: tensorseal vectors [--engine jce|bc|ossl|vaes|all] [--verbose] [FILE...]
 
                 Runs every case of each FILE against tensorseal's crypto and prints one line per file
                 and engine, then 'N passed, M failed, K skipped'. Exit status 0 iff nothing failed.
@@ -42,9 +42,11 @@ final class VectorsCommand implements Command {
                 Without FILE, runs the sets transcribed by hand into tensorseal (GCM spec, RFC 5869, RFC 3394).
 
                 A case that must fail passes when it is rejected. Skipped means only: the engine does not
-                support the case's parameters (e.g. 4-byte tags on jce) and rejected them.
+                support the case's parameters (e.g. 4-byte tags on jce, IVs other than 12 bytes on vaes) and
+                rejected them.
 
-                  --engine NAME   jce, bc, ossl or all (default all; ossl where OpenSSL 3 libcrypto loads);
+                  --engine NAME   jce, bc, ossl, vaes or all (default all; ossl where OpenSSL 3 libcrypto loads,
+                                  vaes where the CPU has VAES and VPCLMULQDQ on AVX-512);
                                   key wrap and HKDF have one implementation
                   --verbose       also print why cases were skipped""";
     }
