@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class DoctorCommandTest {
     private static final List<String> CHECKS = List.of("mlock", "dontdump", "wipeonfork", "guard-pages",
-            "memfd_secret", "memlock-limit", "native-access", "binding", "engine", "cuda", "nvml");
+            "memfd_secret", "memlock-limit", "native-access", "binding", "engine", "ossl", "vaes", "cuda", "nvml");
 
     @ParameterizedTest
     @ValueSource(strings = {"ffm", "jna"})
@@ -52,6 +52,9 @@ class DoctorCommandTest {
             assertTrue(Pattern.compile("engine: ok - jce AES-256-GCM seal \\d+\\.\\d\\d GB/s").matcher(text).find(), text);
             // This machine kind has OpenSSL 3 (CI too): the ossl engine must be measured, not just listed.
             assertTrue(Pattern.compile("ossl: ok - OpenSSL 3\\S* .*seal \\d+\\.\\d\\d GB/s").matcher(text).find(), text);
+            // vaes: measured where the CPU runs it, else degraded with the reason (CI's library is built, its CPU may vary).
+            assertTrue(Pattern.compile("vaes: ok - tensorseal VAES.*seal \\d+\\.\\d\\d GB/s.*the store's default engine").matcher(text).find()
+                    || text.contains("vaes: degraded - engine unavailable (engine 'vaes' is unavailable: this CPU lacks"), text);
             assertTrue(text.contains("cuda: degraded - ") && text.contains("nvml: degraded - "), text);
         } finally {
             if (previous == null) {
