@@ -43,7 +43,8 @@ public class GcmBench {
     @Param({"256"})
     public int workingSetMiB;
 
-    @Param({"jce"})
+    /** {@code default}: the store's default engine here ({@code vaes} where the CPU has it, else {@code jce}). */
+    @Param({"default", "jce"})
     public String engine;
 
     private int chunks;
@@ -74,7 +75,7 @@ public class GcmBench {
         nativePlain = arena.allocate((long) chunks * chunkBytes, 64);
         nativeSealed = arena.allocate((long) chunks * (chunkBytes + 16), 64);
         key = SecretBytes.random(32, new SecureRandom());
-        gcm = GcmEngine.named(engine).newInstance(key, 16);
+        gcm = GcmEngine.named(engine.equals("default") ? GcmEngine.defaultName() : engine).newInstance(key, 16);
         for (int i = 0; i < chunks; i++) { // sealed data for the open benchmark
             gcm.seal(iv(OPEN_NONCES | i), aad, nativePlain.asSlice((long) i * chunkBytes, chunkBytes),
                     nativeSealed.asSlice((long) i * (chunkBytes + 16), chunkBytes + 16));
