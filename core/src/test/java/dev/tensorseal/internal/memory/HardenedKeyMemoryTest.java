@@ -42,4 +42,56 @@ class HardenedKeyMemoryTest {
         assertTrue(Smaps.containing(address).filter(m -> m.vmFlags().contains("lo")).isEmpty(),
                 "locked pages unmapped after release");
     }
+
+    @Test
+    void smallSecretsShareASlabEachScopedToItselfAndTheSlabGoesWithTheLast() throws Exception {
+        SecureMemory bridge = SecureMemory.create("ffm", MemoryPolicy.BEST_EFFORT);
+        HardenedKeyMemory keys = new HardenedKeyMemory(bridge);
+        java.util.List<MemorySegment> held = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            MemorySegment s = keys.allocate(32);
+            assertEquals(32, s.byteSize());
+            assertEquals(0, s.address() % 64, "slots are 64-byte aligned");
+            assertEquals(0, s.get(ValueLayout.JAVA_LONG, 0), "a fresh slot reads zeros");
+            s.set(ValueLayout.JAVA_LONG, 0, 0x5a5a_0000L + i);
+            held.add(s);
+        }
+        assertEquals(1, keys.openRegions(), "100 keys of 32 bytes share one slab");
+        assertEquals(100, held.stream().map(MemorySegment::address).distinct().count());
+        Smaps.Mapping m = Smaps.containing(held.getFirst().address()).orElseThrow();
+        assertTrue(m.vmFlags().contains("lo") && m.vmFlags().contains("dd"), m::describe);
+        MemorySegment context = keys.allocate(704); // a vaes key context: its own slot class, its own slab
+        assertEquals(2, keys.openRegions());
+        MemorySegment kept = held.get(7);
+        long address = kept.address();
+        keys.release(kept);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> kept.get(ValueLayout.JAVA_LONG, 0),
+                "a released secret's segment is dead before its slot is reused");
+        MemorySegment next = keys.allocate(20);
+        assertEquals(address, next.address(), "the freed slot is reused");
+        assertEquals(0, next.get(ValueLayout.JAVA_LONG, 0), "zeroed at release");
+        for (int i = 0; i < held.size(); i++) {
+            if (i != 7) {
+                assertEquals(0x5a5a_0000L + i, held.get(i).get(ValueLayout.JAVA_LONG, 0), "neighbours untouched");
+                keys.release(held.get(i));
+            }
+        }
+        keys.release(next);
+        keys.release(context);
+        assertEquals(0, keys.openRegions());
+        assertTrue(Smaps.containing(address).filter(x -> x.vmFlags().contains("lo")).isEmpty(), "slab unmapped with its last key");
+        MemorySegment big = keys.allocate(4096); // over the slot limit: a region of its own
+        assertEquals(1, keys.openRegions());
+        keys.release(big);
+        assertEquals(0, keys.openRegions());
+    }
+
+    @Test
+    void slotClassesArePowersOfTwoFrom64Bytes() {
+        assertEquals(0, HardenedKeyMemory.slotClass(1));
+        assertEquals(0, HardenedKeyMemory.slotClass(64));
+        assertEquals(1, HardenedKeyMemory.slotClass(65));
+        assertEquals(4, HardenedKeyMemory.slotClass(704));
+        assertEquals(4, HardenedKeyMemory.slotClass(HardenedKeyMemory.MAX_SLOT_BYTES));
+    }
 }
