@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Large blocks get a region of their own, and closing one <em>retains</em> the region (zeroed by the
  * store, still locked, guarded and don't-dump) for a later view of about the same size (at most 1/8
  * larger). Why: fresh memory is the dominant cost of opening a large view: mapping and locking 1 GiB took
- * 93 ms (transparent huge pages) to 2 s (when the kernel had to compact memory for them) on the 2-vCPU
- * VM of BENCHMARKS.md, against about 140 ms to decrypt it. Each large block has its own arena, closed
+ * 93 ms (transparent huge pages) to 2 s (when the hypervisor had to provide the pages again) on the
+ * 2-vCPU VM of BENCHMARKS.md, against about 120 ms to decrypt it. Each large block has its own arena, closed
  * before the region is retained, so a segment kept past its view's close throws from then on and can
  * never reach a later view's plaintext. Retained regions hold no plaintext; they are bounded by
  * {@value #RETAIN_PROPERTY} (default 1 GiB; 0 turns retention off), by a quarter of a limited lock budget
