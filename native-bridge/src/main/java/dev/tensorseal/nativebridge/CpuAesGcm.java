@@ -61,12 +61,17 @@ public final class CpuAesGcm {
     private static final MethodHandle tsg_ctr = LIB.downcall("tsg_ctr",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), CRITICAL);
 
+    /** The prefix of the reasons that no build or install step can change: this machine cannot run the engine. */
+    static final String NOT_THIS_MACHINE = "not for this machine: ";
     private static final String UNAVAILABLE = probe();
     private static final int CONTEXT_BYTES = UNAVAILABLE == null ? contextSize() : 0;
 
     private CpuAesGcm() {}
 
     private static String probe() {
+        if (!BundledResources.platform().endsWith("-x86_64")) {
+            return NOT_THIS_MACHINE + "the vaes engine is x86-64 code, this is " + BundledResources.platform();
+        }
         if (!LIB.available()) {
             return LIB.unavailableReason().orElseThrow();
         }
@@ -76,7 +81,8 @@ public final class CpuAesGcm {
                 return BundledResources.CPU_GCM_LIBRARY + " has ABI " + abi + ", this binding expects " + ABI_VERSION;
             }
             if ((int) LIB.require(tsg_supported, "tsg_supported").invokeExact() != 1) {
-                return "this CPU lacks VAES, VPCLMULQDQ or AVX-512 F/BW/VL (or the OS does not enable 512-bit state)";
+                return NOT_THIS_MACHINE + "this CPU lacks VAES, VPCLMULQDQ or AVX-512 F/BW/VL (or the OS does not enable"
+                        + " 512-bit state)";
             }
             return null;
         } catch (Throwable t) {
@@ -95,6 +101,14 @@ public final class CpuAesGcm {
     /** Why this engine cannot run here (library not packaged, native access off, CPU without VAES); empty when it can. */
     public static Optional<String> unavailableReason() {
         return Optional.ofNullable(UNAVAILABLE);
+    }
+
+    /**
+     * True when the engine cannot run because of the machine itself (not x86-64, or a CPU without the instructions),
+     * which no build or install step changes; false when it runs, or when a build or setup step is missing.
+     */
+    public static boolean unsupportedMachine() {
+        return UNAVAILABLE != null && UNAVAILABLE.startsWith(NOT_THIS_MACHINE);
     }
 
     private static void requireAvailable() {
