@@ -50,6 +50,26 @@ abstract class SecureMemoryContract {
     }
 
     @Test
+    void largeRegionsAreLockedAsTheirPagesAreFirstWritten() throws Exception {
+        SecureMemory memory = memory();
+        long size = 4L << 20;
+        try (SecureRegion region = memory.allocate(size)) {
+            Smaps.Mapping before = Smaps.containing(region.segment().address()).orElseThrow();
+            System.out.println(binding() + " large region: " + before.describe());
+            // mlock2(MLOCK_ONFAULT): locked ("lo") on fault ("lf"), charged to the lock budget in full at once.
+            assertTrue(before.vmFlags().contains("lo") && before.vmFlags().contains("lf"), before::describe);
+            assertTrue(before.vmFlags().contains("dd"), before::describe);
+            assertTrue(region.isLocked());
+            assertEquals(region.pagesBytes(), memory.status().lockedBytes());
+            assertTrue(before.lockedKb() < size / 1024, () -> "populated before any write: " + before.describe());
+            region.segment().fill((byte) 1);
+            Smaps.Mapping after = Smaps.containing(region.segment().address()).orElseThrow();
+            assertEquals(size / 1024, after.lockedKb(), after::describe);
+        }
+        assertEquals(0, memory.status().lockedBytes());
+    }
+
+    @Test
     void regionSitsBetweenNoAccessGuardPages() throws Exception {
         try (SecureRegion region = memory().allocate(10_000)) {
             Smaps.Mapping before = Smaps.containing(region.pagesAddress() - 1).orElseThrow();

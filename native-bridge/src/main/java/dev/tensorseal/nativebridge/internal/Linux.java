@@ -12,6 +12,8 @@ public final class Linux {
     public static final int MAP_NORESERVE = 0x4000;
     public static final int MADV_DONTFORK = 10;
     public static final int MADV_HUGEPAGE = 14;
+    /** {@code mlock2} flag: lock pages as they fault in. */
+    public static final int MLOCK_ONFAULT = 1;
     public static final int MADV_DONTDUMP = 16;
     public static final int MADV_WIPEONFORK = 18;
     public static final int RLIMIT_CORE = 4;

@@ -25,6 +25,12 @@ public interface OsMemory {
 
     void mlock(long address, long bytes);
 
+    /**
+     * {@code mlock2(address, bytes, MLOCK_ONFAULT)}: the range is locked (and charged to RLIMIT_MEMLOCK) now, but each
+     * page is populated and locked when first touched, on the thread that touches it.
+     */
+    void mlockOnFault(long address, long bytes);
+
     void munlock(long address, long bytes);
 
     void madvise(long address, long bytes, int advice);

@@ -43,6 +43,11 @@ public final class FfmOsMemory implements OsMemory {
     }
 
     @Override
+    public void mlockOnFault(long address, long bytes) {
+        Libc.mlock2(address, bytes, Linux.MLOCK_ONFAULT);
+    }
+
+    @Override
     public void munlock(long address, long bytes) {
         Libc.munlock(address, bytes);
     }

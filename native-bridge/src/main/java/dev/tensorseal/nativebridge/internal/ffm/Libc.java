@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.tensorseal.nativebridge.NativeException;
+import dev.tensorseal.nativebridge.internal.Linux;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -38,6 +39,10 @@ final class Libc {
     // int mlock(const void *addr, size_t len);
     private static final MethodHandle mlock = errnoSetting("mlock",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    // int mlock2(const void *addr, size_t len, unsigned int flags); glibc 2.27 and later: optional
+    private static final MethodHandle mlock2 = LINKER.defaultLookup().find("mlock2").map(a -> LINKER.downcallHandle(a,
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), Linker.Option.captureCallState("errno")))
+            .orElse(null);
     // int munlock(const void *addr, size_t len);
     private static final MethodHandle munlock = errnoSetting("munlock",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
@@ -128,6 +133,18 @@ final class Libc {
             check("mlock", (int) mlock.invokeExact(state, addr, length), state);
         } catch (Throwable t) {
             throw rethrow("mlock", t);
+        }
+    }
+
+    static void mlock2(long addr, long length, int flags) {
+        if (mlock2 == null) {
+            throw new NativeException("mlock2", Linux.ENOSYS, "not in this libc");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            check("mlock2", (int) mlock2.invokeExact(state, addr, length, flags), state);
+        } catch (Throwable t) {
+            throw rethrow("mlock2", t);
         }
     }
 

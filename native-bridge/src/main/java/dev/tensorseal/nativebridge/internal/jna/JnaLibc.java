@@ -20,6 +20,9 @@ interface JnaLibc extends Library {
     // int mlock(const void *addr, size_t len);
     int mlock(long addr, long length) throws LastErrorException;
 
+    // int mlock2(const void *addr, size_t len, unsigned int flags);
+    int mlock2(long addr, long length, int flags) throws LastErrorException;
+
     // int munlock(const void *addr, size_t len);
     int munlock(long addr, long length) throws LastErrorException;
 

@@ -50,6 +50,15 @@ public final class JnaOsMemory implements OsMemory {
     }
 
     @Override
+    public void mlockOnFault(long address, long bytes) {
+        try {
+            call("mlock2", () -> libc.mlock2(address, bytes, Linux.MLOCK_ONFAULT));
+        } catch (UnsatisfiedLinkError e) { // glibc before 2.27
+            throw new NativeException("mlock2", Linux.ENOSYS, "not in this libc");
+        }
+    }
+
+    @Override
     public void munlock(long address, long bytes) {
         call("munlock", () -> libc.munlock(address, bytes));
     }
