@@ -240,7 +240,7 @@ public final class SecureMemory {
         os.mlock(pages, pagesBytes);
     }
 
-        /** Maps memfd_secret pages over the reservation's interior; false (with the reason kept) if not possible. */
+    /** Maps memfd_secret pages over the reservation's interior; false (with the reason kept) if not possible. */
     private boolean mapSecret(long pages, long pagesBytes) {
         if (!memfdSecretAvailable() || !reserveLock(pagesBytes)) {
             return false;
