@@ -12,8 +12,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -218,7 +216,7 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
                 }
                 if (!trimScheduled) {
                     trimScheduled = true;
-                    Trimmer.schedule(this, RETAIN_IDLE_NANOS);
+                    IdleTrim.schedule(() -> trimIdle(System.nanoTime()), RETAIN_IDLE_NANOS);
                 }
             }
         }
@@ -241,7 +239,7 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
             left = retained.size();
             trimScheduled = left > 0;
             if (trimScheduled) {
-                Trimmer.schedule(this, RETAIN_IDLE_NANOS);
+                IdleTrim.schedule(() -> trimIdle(System.nanoTime()), RETAIN_IDLE_NANOS);
             }
         }
         release(out);
@@ -256,16 +254,6 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
     }
 
     private record Retained(SecureRegion region, long sinceNanos) {}
-
-    /** One daemon thread for every instance's idle trimming, started on first use. */
-    private static final class Trimmer {
-        private static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().daemon().name("tensorseal-view-memory-trim").unstarted(r));
-
-        static void schedule(HardenedPlaintextMemory memory, long delayNanos) {
-            EXECUTOR.schedule(() -> memory.trimIdle(System.nanoTime()), delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
 
     /** A large view's block: its own arena over a region of its own, retained (or unmapped) at close. */
     private final class Large implements Block {

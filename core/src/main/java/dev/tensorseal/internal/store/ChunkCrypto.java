@@ -22,12 +22,17 @@ final class ChunkCrypto implements AutoCloseable {
     private final ForkJoinPool pool;
     private final int parallelism;
     private final NonceObserver observer;
+    private final CiphertextPool ciphertext;
 
-    ChunkCrypto(int parallelism, NonceObserver observer) {
+    ChunkCrypto(int parallelism, NonceObserver observer, CiphertextPool ciphertext) {
         this.parallelism = parallelism;
         this.pool = parallelism > 1 ? new ForkJoinPool(parallelism) : null;
         this.observer = observer;
+        this.ciphertext = ciphertext;
     }
+
+    /** Sealed chunks, slices of one allocation (kept whole, so it can be given back to the pool). */
+    record Sealed(MemorySegment allocation, MemorySegment[] chunks) {}
 
     /** Work over items {@code lo..hi} (exclusive) of a run. */
     @FunctionalInterface
@@ -106,15 +111,24 @@ final class ChunkCrypto implements AutoCloseable {
     /**
      * Seals chunks {@code indices[0..count)} under {@code key} at {@code generation}, reading chunk
      * {@code i}'s plaintext from {@code plain} at {@code plainOffset(i) - plainBase}. Returns each
-     * chunk's ciphertext || tag, slices of one new allocation.
+     * chunk's ciphertext || tag, slices of one allocation: fresh, or a removed tensor's ({@link CiphertextPool}).
      */
     MemorySegment[] seal(TensorMeta meta, int[] indices, int count, DataKey key, long generation, MemorySegment plain, long plainBase) {
+        return sealInto(meta, indices, count, key, generation, plain, plainBase).chunks();
+    }
+
+    /** As {@link #seal}, also returning the allocation the chunks are slices of. */
+    Sealed sealInto(TensorMeta meta, int[] indices, int count, DataKey key, long generation, MemorySegment plain, long plainBase) {
         long total = 0;
         for (int j = 0; j < count; j++) {
             total += meta.plainBytes(indices[j]) + DataKey.TAG_BYTES;
         }
-        // Ciphertext is not secret: GC-managed memory, so readers still holding an older table keep it alive.
-        MemorySegment all = AnonymousMemory.allocate(Arena.ofAuto(), Math.max(total, 1));
+        // Ciphertext is not secret: GC-managed memory, so readers still holding an older table keep it alive; or the
+        // memory of a removed tensor that nobody can read any more (CiphertextPool), every chunk overwritten below.
+        MemorySegment all = ciphertext.take(Math.max(total, 1));
+        if (all == null) {
+            all = AnonymousMemory.allocate(Arena.ofAuto(), Math.max(total, 1));
+        }
         MemorySegment[] out = new MemorySegment[count];
         long at = 0;
         for (int j = 0; j < count; j++) {
@@ -132,7 +146,7 @@ final class ChunkCrypto implements AutoCloseable {
                 c.seal(lane.nonce, lane.aad, plain.asSlice(meta.plainOffset(i) - plainBase, meta.plainBytes(i)), out[j]);
             }
         });
-        return out;
+        return new Sealed(all, out);
     }
 
     /** Chunk {@code i}'s ciphertext || tag, which must hold {@code plainBytes} + 16 bytes. */

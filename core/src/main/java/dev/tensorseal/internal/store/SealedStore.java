@@ -43,6 +43,9 @@ public final class SealedStore implements AutoCloseable {
     private final ConcurrentHashMap<String, TensorState> tensors = new ConcurrentHashMap<>();
     private final Set<ViewLease> openViews = ConcurrentHashMap.newKeySet();
     private final List<DataKey> retired = new ArrayList<>();
+    /** Ciphertext memory of removed tensors, for the next put of about their size. */
+    private final CiphertextPool ciphertextPool = CiphertextPool.fromSystemProperty();
+
     /** Keys of open reservations not yet committed into a table: zeroed at close if still here. */
     private final Set<DataKey> reservedKeys = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
     private final PlaintextPool pool;
@@ -65,7 +68,7 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         }
         this.pool = new PlaintextPool(config.plaintextMemory(), config.plaintextBudgetBytes());
-        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver());
+        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool);
     }
 
     /** An empty store with a fresh id. */
@@ -176,16 +179,18 @@ public final class SealedStore implements AutoCloseable {
             }
             DataKey[] keys = new DataKey[n];
             java.util.Arrays.fill(keys, key);
-            MemorySegment[] sealed;
+            ChunkCrypto.Sealed sealed;
             try {
-                sealed = crypto.seal(meta, all, n, key, 0, data, 0);
+                sealed = crypto.sealInto(meta, all, n, key, 0, data, 0);
             } catch (RuntimeException e) {
                 retire(key);
                 throw e;
             }
-            TensorState st = new TensorState(new ChunkTable(meta, keys, new long[n], sealed), key, 1);
+            TensorState st = new TensorState(new ChunkTable(meta, keys, new long[n], sealed.chunks()), key, 1);
+            st.ownCiphertext = sealed.allocation();
             if (tensors.putIfAbsent(info.name(), st) != null) {
                 retire(key);
+                ciphertextPool.give(sealed.allocation()); // never published: nobody else saw it
                 throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
             }
         } finally {
@@ -199,6 +204,7 @@ public final class SealedStore implements AutoCloseable {
         structure.readLock().lock();
         try {
             ensureOpen();
+            notRemoved(st, name);
             ChunkTable t = st.table();
             Span span = Span.of(t.meta, offsetBytes, lengthBytes);
             // Only the asked-for bytes are released and budgeted; the covering chunks are authenticated whole.
@@ -232,6 +238,7 @@ public final class SealedStore implements AutoCloseable {
             structure.readLock().lock(); // the data keys stay open while chunks are checked with them
             try {
                 ensureOpen();
+                notRemoved(st, name); // its chunks may serve another tensor from then on
                 crypto.authenticate(t, first, last);
             } finally {
                 structure.readLock().unlock();
@@ -304,6 +311,7 @@ public final class SealedStore implements AutoCloseable {
         structure.readLock().lock();
         try {
             ensureOpen();
+            notRemoved(st, name);
             return work.apply(new ChunkPlan(st.table()));
         } finally {
             structure.readLock().unlock();
@@ -404,6 +412,7 @@ public final class SealedStore implements AutoCloseable {
                 throw new IllegalStateException("tensor '" + meta.name() + "' was removed; nothing to commit to");
             }
             ChunkTable old = st.table();
+            st.ownCiphertext = null; // chunks of two allocations from here: no longer one to give back
             st.committed.set(next);
             reservedKeys.remove(r.dataKey());
             retireUnused(old, next, st.epochKey);
@@ -445,6 +454,7 @@ public final class SealedStore implements AutoCloseable {
             ChunkTable old = st.table();
             MemorySegment[] sealed = crypto.seal(old.meta, idx, idx.length, st.epochKey, gen, w.block.segment(), w.spanStart);
             ChunkTable next = old.with(idx, idx.length, st.epochKey, gen, sealed);
+            st.ownCiphertext = null; // chunks of two allocations from here: no longer one to give back
             st.committed.set(next);
             retireUnused(old, next, st.epochKey);
             w.dirty.clear();
@@ -495,6 +505,12 @@ public final class SealedStore implements AutoCloseable {
             }
             st.removed = true;
             tensors.remove(name);
+            // Under the exclusive lock: no reader is inside the tensor's chunks, and every later one sees `removed`.
+            MemorySegment own = st.ownCiphertext;
+            st.ownCiphertext = null;
+            if (own != null) {
+                ciphertextPool.give(own);
+            }
             st.table().distinctKeys().keySet().forEach(this::retire);
             if (st.epochKey != null) {
                 retire(st.epochKey);
@@ -646,6 +662,7 @@ public final class SealedStore implements AutoCloseable {
             DataKey oldEpoch = st.epochKey;
             st.epochKey = key;
             st.nextGeneration = gen + 1;
+            st.ownCiphertext = null; // a concurrent reader may still hold the old table's chunks
             st.committed.set(next);
             retireUnused(old, next, key);
             if (oldEpoch != null && !old.distinctKeys().containsKey(oldEpoch)) {
@@ -667,6 +684,7 @@ public final class SealedStore implements AutoCloseable {
             List<StoreSnapshot.Tensor> out = new ArrayList<>();
             for (TensorState st : new TreeMap<>(tensors).values()) {
                 ChunkTable t = st.table();
+                st.ownCiphertext = null; // its chunks leave the store's control: never reused for another tensor
                 int n = t.meta.chunkCount();
                 int[] ki = new int[n];
                 long[] gens = new long[n];
@@ -742,6 +760,18 @@ public final class SealedStore implements AutoCloseable {
         }
     }
 
+    /** For paths that looked the tensor up before taking the structure lock: a remove may have come in between. */
+    private static void notRemoved(TensorState st, String name) {
+        if (st.removed) {
+            throw new IllegalArgumentException("no tensor named '" + name + "' (it was removed)");
+        }
+    }
+
+    /** Bytes of removed tensors' ciphertext memory kept for reuse (tests, stats). */
+    public long retainedCiphertextBytes() {
+        return ciphertextPool.retainedBytes();
+    }
+
     private TensorState state(String name) {
         ensureOpen();
         TensorState st = tensors.get(name);
@@ -790,6 +820,7 @@ public final class SealedStore implements AutoCloseable {
             reservedKeys.clear(); // liveKeys() included them: retired above
             sweep();
             tensors.clear();
+            ciphertextPool.clear();
             master.close();
             kek.close();
             crypto.close();

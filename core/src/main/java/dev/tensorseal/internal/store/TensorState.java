@@ -16,6 +16,12 @@ final class TensorState {
     /** Guarded by writeLock. Generations only grow, across epochs too. */
     long nextGeneration;
     volatile boolean removed;
+    /**
+     * The allocation {@code put} sealed this tensor into, while nothing else can hold it: cleared when the tensor is
+     * written, rekeyed, or its chunks leave the store in a snapshot. {@code remove} gives it to the
+     * {@link CiphertextPool}. Written under the store's structure lock.
+     */
+    volatile java.lang.foreign.MemorySegment ownCiphertext;
 
     TensorState(ChunkTable table, DataKey epochKey, long nextGeneration) {
         this.committed = new AtomicReference<>(table);

@@ -1,0 +1,79 @@
+package dev.tensorseal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tensorseal.internal.store.SealedStore;
+import dev.tensorseal.internal.store.StoreBridge;
+import dev.tensorseal.internal.store.StoreSnapshot;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A removed tensor's ciphertext memory serves the next put of about its size, and only when nothing else can still
+ * read it: not after a snapshot exported its chunks, not after a write replaced some of them.
+ */
+class CiphertextReuseTest {
+    private static final int BYTES = 3 << 20;
+
+    private static byte[] data(long seed) {
+        byte[] b = new byte[BYTES];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] read(TensorStore s, String name) {
+        try (TensorView v = s.read(name)) {
+            return v.toByteArray();
+        }
+    }
+
+    @Test
+    void aRemovedTensorsMemoryIsReusedByTheNextPutOfItsSizeAndReadsBackRight() {
+        for (String engine : StoreFixtures.engines()) {
+            try (KeySource key = StoreFixtures.key(71); TensorStore store = StoreFixtures.builder(engine, key).build()) {
+                SealedStore s = StoreBridge.unwrap(store);
+                store.put("a", DType.U8, new long[] {BYTES}, data(1));
+                assertEquals(0, s.retainedCiphertextBytes());
+                store.remove("a");
+                long kept = s.retainedCiphertextBytes();
+                assertTrue(kept >= BYTES, engine + ": the removed tensor's ciphertext memory is kept: " + kept);
+                store.put("b", DType.U8, new long[] {BYTES}, data(2));
+                assertEquals(0, s.retainedCiphertextBytes(), engine + ": taken by the next put of that size");
+                assertArrayEquals(data(2), read(store, "b"), engine);
+                assertThrows(IllegalArgumentException.class, () -> store.read("a"));
+            }
+        }
+    }
+
+    @Test
+    void aSnapshotsChunksAreNeverReusedSoARestoredStoreStillReadsThem() {
+        try (KeySource key = StoreFixtures.key(72); TensorStore store = StoreFixtures.builder("jce", key).build()) {
+            SealedStore s = StoreBridge.unwrap(store);
+            store.put("a", DType.U8, new long[] {BYTES}, data(3));
+            StoreSnapshot snap = StoreFixtures.snapshot(store);
+            store.remove("a");
+            assertEquals(0, s.retainedCiphertextBytes(), "exported chunks are not kept for reuse");
+            store.put("b", DType.U8, new long[] {BYTES}, data(4)); // fresh memory: the snapshot's chunks stay as they were
+            try (TensorStore restored = StoreFixtures.restore(StoreFixtures.builder("jce", key), snap)) {
+                assertArrayEquals(data(3), read(restored, "a"));
+            }
+        }
+    }
+
+    @Test
+    void aWrittenTensorsMemoryIsNotReused() {
+        try (KeySource key = StoreFixtures.key(73); TensorStore store = StoreFixtures.builder("jce", key).build()) {
+            SealedStore s = StoreBridge.unwrap(store);
+            store.put("a", DType.U8, new long[] {BYTES}, data(5));
+            try (WritableView w = store.write("a")) {
+                w.setByte(0, (byte) 1);
+                w.commit();
+            }
+            store.remove("a");
+            assertEquals(0, s.retainedCiphertextBytes(), "chunks of two allocations: neither is given back");
+        }
+    }
+}
