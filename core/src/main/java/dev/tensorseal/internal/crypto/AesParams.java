@@ -1,6 +1,8 @@
 package dev.tensorseal.internal.crypto;
 
+import dev.tensorseal.IntegrityException;
 import dev.tensorseal.UnsupportedParameterException;
+import java.lang.foreign.MemorySegment;
 
 /** Parameter checks shared by the engines. */
 final class AesParams {
@@ -29,6 +31,26 @@ final class AesParams {
     static void checkIv(byte[] iv) {
         if (iv == null || iv.length == 0) {
             throw new UnsupportedParameterException("GCM needs an IV of at least 1 byte, got " + (iv == null ? "none" : "0 bytes"));
+        }
+    }
+
+    /** The plaintext length of {@code sealedBytes} = ciphertext || tag; a message shorter than its tag fails integrity. */
+    static long plaintextBytes(long sealedBytes, int tagSizeBytes) {
+        if (sealedBytes < tagSizeBytes) {
+            throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
+        }
+        return sealedBytes - tagSizeBytes;
+    }
+
+    /** Whether {@code a} and {@code b} start at the same byte of the same memory. */
+    static boolean sameRegion(MemorySegment a, MemorySegment b) {
+        return a.isNative() == b.isNative() && a.address() == b.address() && a.heapBase().equals(b.heapBase());
+    }
+
+    /** For engines that work in place: input and output are disjoint, or start at the same byte. */
+    static void checkNoPartialOverlap(String engine, MemorySegment a, MemorySegment b) {
+        if (a.asOverlappingSlice(b).isPresent() && !sameRegion(a, b)) {
+            throw new IllegalArgumentException(engine + ": input and output overlap without being the same region");
         }
     }
 }

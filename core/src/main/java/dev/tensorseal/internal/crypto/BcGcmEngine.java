@@ -122,9 +122,8 @@ final class BcGcmEngine implements GcmEngine {
             int n = Math.toIntExact(in.byteSize());
             if (n < tagSizeBytes) {
                 out.fill((byte) 0);
-                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
             }
-            int pt = n - tagSizeBytes;
+            int pt = (int) AesParams.plaintextBytes(n, tagSizeBytes);
             if (out.byteSize() != pt) {
                 throw new IllegalArgumentException("output must be " + pt + " bytes, got " + out.byteSize());
             }

@@ -26,10 +26,7 @@ public interface InsecureNonceAesGcm extends AutoCloseable {
     }
 
     default byte[] open(byte[] iv, byte[] aad, byte[] ciphertextAndTag) {
-        if (ciphertextAndTag.length < tagSizeBytes()) {
-            throw new dev.tensorseal.IntegrityException("ciphertext shorter than the " + tagSizeBytes() + "-byte tag");
-        }
-        byte[] out = new byte[ciphertextAndTag.length - tagSizeBytes()];
+        byte[] out = new byte[(int) AesParams.plaintextBytes(ciphertextAndTag.length, tagSizeBytes())];
         open(iv, aad, MemorySegment.ofArray(ciphertextAndTag), MemorySegment.ofArray(out));
         return out;
     }
@@ -40,10 +37,7 @@ public interface InsecureNonceAesGcm extends AutoCloseable {
      * default decrypts into off-heap scratch, zeroed before return; engines may avoid the extra copy.
      */
     default void openPart(byte[] iv, byte[] aad, MemorySegment in, long fromBytes, MemorySegment out) {
-        long n = in.byteSize() - tagSizeBytes();
-        if (n < 0) {
-            throw new dev.tensorseal.IntegrityException("ciphertext shorter than the " + tagSizeBytes() + "-byte tag");
-        }
+        long n = AesParams.plaintextBytes(in.byteSize(), tagSizeBytes());
         java.util.Objects.checkFromIndexSize(fromBytes, out.byteSize(), n);
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment all = arena.allocate(Math.max(n, 1), 64).asSlice(0, n);
@@ -65,10 +59,7 @@ public interface InsecureNonceAesGcm extends AutoCloseable {
      * it; engines may avoid the copy.
      */
     default void authenticate(byte[] iv, byte[] aad, MemorySegment in) {
-        long n = in.byteSize() - tagSizeBytes();
-        if (n < 0) {
-            throw new dev.tensorseal.IntegrityException("ciphertext shorter than the " + tagSizeBytes() + "-byte tag");
-        }
+        long n = AesParams.plaintextBytes(in.byteSize(), tagSizeBytes());
         byte[] scratch = new byte[Math.toIntExact(n)];
         try {
             open(iv, aad, in, MemorySegment.ofArray(scratch));

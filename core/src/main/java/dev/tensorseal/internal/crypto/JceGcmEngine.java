@@ -253,11 +253,7 @@ final class JceGcmEngine implements GcmEngine {
         }
 
         private int plaintextBytes(MemorySegment in) {
-            long n = in.byteSize();
-            if (n < tagSizeBytes) {
-                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
-            }
-            return Math.toIntExact(n - tagSizeBytes);
+            return Math.toIntExact(AesParams.plaintextBytes(in.byteSize(), tagSizeBytes));
         }
 
         /**

@@ -208,21 +208,13 @@ final class OsslGcmEngine implements GcmEngine {
             }
         }
 
-        private static void checkNoPartialOverlap(MemorySegment a, MemorySegment b) {
-            if (a.asOverlappingSlice(b).isPresent() && !(a.isNative() == b.isNative() && a.address() == b.address()
-                    && a.heapBase().equals(b.heapBase()))) {
-                // OpenSSL allows exact in-place operation only.
-                throw new IllegalArgumentException("ossl: input and output overlap without being the same region");
-            }
-        }
-
         @Override
         public void seal(byte[] iv, byte[] aad, MemorySegment plaintext, MemorySegment out) {
             long n = plaintext.byteSize();
             if (out.byteSize() != n + tagSizeBytes) {
                 throw new IllegalArgumentException("output must be " + (n + tagSizeBytes) + " bytes, got " + out.byteSize());
             }
-            checkNoPartialOverlap(plaintext, out.asSlice(0, n));
+            AesParams.checkNoPartialOverlap("ossl", plaintext, out.asSlice(0, n)); // OpenSSL works exactly in place only
             try {
                 start(true, iv, aad);
                 update(true, out.asSlice(0, n), plaintext);
@@ -237,11 +229,7 @@ final class OsslGcmEngine implements GcmEngine {
         }
 
         private long plaintextBytes(MemorySegment in) {
-            long n = in.byteSize() - tagSizeBytes;
-            if (n < 0) {
-                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
-            }
-            return n;
+            return AesParams.plaintextBytes(in.byteSize(), tagSizeBytes);
         }
 
         @Override
@@ -253,7 +241,7 @@ final class OsslGcmEngine implements GcmEngine {
             if (out.byteSize() != pt) {
                 throw new IllegalArgumentException("output must be " + pt + " bytes, got " + out.byteSize());
             }
-            checkNoPartialOverlap(in.asSlice(0, pt), out);
+            AesParams.checkNoPartialOverlap("ossl", in.asSlice(0, pt), out);
             decrypt(iv, aad, in, pt, 0, out);
         }
 
@@ -261,7 +249,7 @@ final class OsslGcmEngine implements GcmEngine {
         public void openPart(byte[] iv, byte[] aad, MemorySegment in, long fromBytes, MemorySegment out) {
             long pt = plaintextBytes(in);
             Objects.checkFromIndexSize(fromBytes, out.byteSize(), pt);
-            checkNoPartialOverlap(in, out);
+            AesParams.checkNoPartialOverlap("ossl", in, out);
             decrypt(iv, aad, in, pt, fromBytes, out);
         }
 

@@ -119,10 +119,6 @@ final class VaesGcmEngine implements GcmEngine {
             return context.segment;
         }
 
-        private static boolean sameRegion(MemorySegment a, MemorySegment b) {
-            return a.isNative() == b.isNative() && a.address() == b.address() && a.heapBase().equals(b.heapBase());
-        }
-
         @Override
         public void seal(byte[] iv, byte[] aad, MemorySegment plaintext, MemorySegment out) {
             MemorySegment ctx = keyed(iv);
@@ -131,9 +127,7 @@ final class VaesGcmEngine implements GcmEngine {
                 throw new IllegalArgumentException("output must be " + (n + tagSizeBytes) + " bytes, got " + out.byteSize());
             }
             MemorySegment body = out.asSlice(0, n);
-            if (plaintext.asOverlappingSlice(body).isPresent() && !sameRegion(plaintext, body)) {
-                throw new IllegalArgumentException("vaes: input and output overlap without being the same region");
-            }
+            AesParams.checkNoPartialOverlap("vaes", plaintext, body);
             try {
                 CpuAesGcm.seal(ctx, MemorySegment.ofArray(iv), MemorySegment.ofArray(aad), plaintext, body,
                         out.asSlice(n, tagSizeBytes));
@@ -143,11 +137,7 @@ final class VaesGcmEngine implements GcmEngine {
         }
 
         private long plaintextBytes(MemorySegment in) {
-            long n = in.byteSize() - tagSizeBytes;
-            if (n < 0) {
-                throw new IntegrityException("ciphertext shorter than the " + tagSizeBytes + "-byte tag");
-            }
-            return n;
+            return AesParams.plaintextBytes(in.byteSize(), tagSizeBytes);
         }
 
         @Override
@@ -179,7 +169,7 @@ final class VaesGcmEngine implements GcmEngine {
             MemorySegment body = in.asSlice(0, n);
             // A whole open may run in place (each 256-byte step is read before it is written); nothing else may overlap.
             if (out.byteSize() > 0 && body.asOverlappingSlice(out).isPresent()
-                    && !(from == 0 && sameRegion(body, out))) {
+                    && !(from == 0 && AesParams.sameRegion(body, out))) {
                 throw new IllegalArgumentException("vaes: input and output overlap without being the same region");
             }
             boolean authentic;
