@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -66,12 +65,8 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
     private final long maxIdleBytes;
     private long idleBytes; // guarded by lock
     private Epoch current; // guarded by lock
-    private final long maxRetainedBytes;
-    private final long maxRetainedLockedBytes;
-    private final ArrayDeque<Retained> retained = new ArrayDeque<>(); // guarded by lock; most recently closed first
-    private long retainedBytes; // guarded by lock
-    private long retainedLockedBytes; // guarded by lock
-    private boolean trimScheduled; // guarded by lock
+    /** Large blocks' regions, kept zeroed for the next view of about their size. */
+    private final RetainedCache<SecureRegion> retained;
 
     public HardenedPlaintextMemory(SecureMemory memory) {
         this(memory, Long.getLong(RETAIN_PROPERTY, DEFAULT_RETAIN_BYTES));
@@ -81,8 +76,9 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
         this.memory = memory;
         long budget = memory.status().lockBudgetBytes();
         this.maxIdleBytes = budget < 0 ? MAX_IDLE_BYTES : Math.min(MAX_IDLE_BYTES, budget / 4);
-        this.maxRetainedBytes = Math.max(0, maxRetainedBytes);
-        this.maxRetainedLockedBytes = budget < 0 ? this.maxRetainedBytes : Math.min(this.maxRetainedBytes, budget / 4);
+        long maxRetained = Math.max(0, maxRetainedBytes);
+        this.retained = new RetainedCache<>(maxRetained, budget < 0 ? maxRetained : Math.min(maxRetained, budget / 4),
+                RETAIN_IDLE_NANOS, SecureRegion::byteSize, SecureRegion::pagesBytes, SecureRegion::isLocked, SecureRegion::close);
         for (int i = 0; i < CLASSES; i++) {
             idle.add(new ArrayDeque<>());
         }
@@ -134,9 +130,9 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
 
     /** A region of its own: a retained one of about this size, else a fresh one (evicting retained ones to make room). */
     private Block own(long bytes) {
-        SecureRegion region = reuse(bytes);
+        SecureRegion region = retained.take(bytes);
         if (region == null) {
-            release(evictFor(bytes));
+            retained.evictFor(bytes);
             try {
                 region = memory.allocate(bytes);
             } catch (NativeException e) {
@@ -146,114 +142,15 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
         return new Large(region, bytes);
     }
 
-    /** The smallest retained region that holds {@code bytes} with at most 1/8 to spare, taken; or null. */
-    private SecureRegion reuse(long bytes) {
-        synchronized (lock) {
-            Retained best = null;
-            for (Retained r : retained) {
-                long capacity = r.region.byteSize();
-                if (capacity >= bytes && capacity - bytes <= bytes / 8 && (best == null || capacity < best.region.byteSize())) {
-                    best = r;
-                }
-            }
-            if (best == null) {
-                return null;
-            }
-            retained.remove(best);
-            forget(best.region);
-            return best.region;
-        }
-    }
-
-    /** Takes retained regions out, oldest first, until a fresh region of {@code bytes} fits the bound; returns them. */
-    private List<SecureRegion> evictFor(long bytes) {
-        List<SecureRegion> out = new ArrayList<>();
-        synchronized (lock) {
-            while (!retained.isEmpty() && retainedBytes + bytes > maxRetainedBytes) {
-                SecureRegion r = retained.pollLast().region;
-                forget(r);
-                out.add(r);
-            }
-        }
-        return out;
-    }
-
-    private void forget(SecureRegion r) { // under lock
-        retainedBytes -= r.pagesBytes();
-        if (r.isLocked()) {
-            retainedLockedBytes -= r.pagesBytes();
-        }
-    }
-
-    private static void release(List<SecureRegion> regions) {
-        regions.forEach(SecureRegion::close); // zeroes again and unmaps
-    }
-
-    /** Retains a large block's region after its arena closed, or unmaps it when it would exceed the bounds. */
-    private void retainOrRelease(SecureRegion region) {
-        List<SecureRegion> out = new ArrayList<>();
-        synchronized (lock) {
-            long pages = region.pagesBytes();
-            boolean fits = pages <= maxRetainedBytes && (!region.isLocked() || pages <= maxRetainedLockedBytes);
-            if (!fits) {
-                out.add(region);
-            } else {
-                retained.addFirst(new Retained(region, System.nanoTime()));
-                retainedBytes += pages;
-                if (region.isLocked()) {
-                    retainedLockedBytes += pages;
-                }
-                // Oldest out first, never the one just retained (it fits alone).
-                Iterator<Retained> oldest = retained.descendingIterator();
-                while ((retainedBytes > maxRetainedBytes || retainedLockedBytes > maxRetainedLockedBytes) && oldest.hasNext()) {
-                    Retained r = oldest.next();
-                    if (r.region == region) {
-                        break;
-                    }
-                    oldest.remove();
-                    forget(r.region);
-                    out.add(r.region);
-                }
-                if (!trimScheduled) {
-                    trimScheduled = true;
-                    IdleTrim.schedule(() -> trimIdle(System.nanoTime()), RETAIN_IDLE_NANOS);
-                }
-            }
-        }
-        release(out);
+    /** Bytes of large-view regions retained now (for tests and stats). */
+    long retainedBytes() {
+        return retained.retainedBytes();
     }
 
     /** Unmaps retained regions idle since before {@code nowNanos - RETAIN_IDLE_NANOS}; returns how many remain. */
     int trimIdle(long nowNanos) {
-        List<SecureRegion> out = new ArrayList<>();
-        int left;
-        synchronized (lock) {
-            for (Iterator<Retained> it = retained.iterator(); it.hasNext(); ) {
-                Retained r = it.next();
-                if (nowNanos - r.sinceNanos >= RETAIN_IDLE_NANOS) {
-                    it.remove();
-                    forget(r.region);
-                    out.add(r.region);
-                }
-            }
-            left = retained.size();
-            trimScheduled = left > 0;
-            if (trimScheduled) {
-                IdleTrim.schedule(() -> trimIdle(System.nanoTime()), RETAIN_IDLE_NANOS);
-            }
-        }
-        release(out);
-        return left;
+        return retained.trimIdle(nowNanos);
     }
-
-    /** Bytes of large-view regions retained now (for tests and stats). */
-    long retainedBytes() {
-        synchronized (lock) {
-            return retainedBytes;
-        }
-    }
-
-    private record Retained(SecureRegion region, long sinceNanos) {}
 
     /** A large view's block: its own arena over a region of its own, retained (or unmapped) at close. */
     private final class Large implements Block {
@@ -289,7 +186,7 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
                 arena.close(); // from here a kept segment throws: the region can serve another view
                 closed = true;
             }
-            retainOrRelease(region);
+            retained.give(region); // or unmapped (zeroed again) when it would exceed the bounds
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.tensorseal.internal.store;
 
-import dev.tensorseal.internal.memory.IdleTrim;
+import dev.tensorseal.internal.memory.RetainedCache;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,76 +23,33 @@ final class CiphertextPool {
     static final long DEFAULT_RETAIN_BYTES = 2L << 30;
     static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final long maxBytes;
-    private final ArrayDeque<Entry> entries = new ArrayDeque<>(); // most recently given first
-    private long bytes;
-    private boolean trimScheduled;
+    private final RetainedCache<MemorySegment> kept;
 
     CiphertextPool(long maxBytes) {
-        this.maxBytes = Math.max(0, maxBytes);
+        // Not locked memory; released by dropping it (the GC unmaps it, as it does all ciphertext).
+        this.kept = new RetainedCache<>(maxBytes, maxBytes, IDLE_NANOS, MemorySegment::byteSize, MemorySegment::byteSize,
+                m -> false, m -> {});
     }
 
     static CiphertextPool fromSystemProperty() {
         return new CiphertextPool(Long.getLong(RETAIN_PROPERTY, DEFAULT_RETAIN_BYTES));
     }
 
-    private record Entry(MemorySegment memory, long sinceNanos) {}
-
     /** The smallest kept segment of {@code size} bytes to at most 1/8 more, taken out whole; or null. */
-    synchronized MemorySegment take(long size) {
-        Entry best = null;
-        for (Entry e : entries) {
-            long capacity = e.memory.byteSize();
-            if (capacity >= size && capacity - size <= size / 8 && (best == null || capacity < best.memory.byteSize())) {
-                best = e;
-            }
-        }
-        if (best == null) {
-            return null;
-        }
-        entries.remove(best);
-        bytes -= best.memory.byteSize();
-        return best.memory;
+    MemorySegment take(long size) {
+        return kept.take(size);
     }
 
     /** Keeps {@code memory} (which no one may read or write any more) within the bound, oldest out first. */
-    synchronized void give(MemorySegment memory) {
-        if (memory.byteSize() > maxBytes) {
-            return;
-        }
-        entries.addFirst(new Entry(memory, System.nanoTime()));
-        bytes += memory.byteSize();
-        while (bytes > maxBytes) {
-            bytes -= entries.pollLast().memory.byteSize();
-        }
-        if (!trimScheduled) {
-            trimScheduled = true;
-            IdleTrim.schedule(() -> trimIdle(System.nanoTime()), IDLE_NANOS);
-        }
+    void give(MemorySegment memory) {
+        kept.give(memory);
     }
 
-    /** Drops what has been unused since before {@code nowNanos - IDLE_NANOS}; returns how many segments remain. */
-    synchronized int trimIdle(long nowNanos) {
-        for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-            Entry e = it.next();
-            if (nowNanos - e.sinceNanos >= IDLE_NANOS) {
-                it.remove();
-                bytes -= e.memory.byteSize();
-            }
-        }
-        trimScheduled = !entries.isEmpty();
-        if (trimScheduled) {
-            IdleTrim.schedule(() -> trimIdle(System.nanoTime()), IDLE_NANOS);
-        }
-        return entries.size();
+    long retainedBytes() {
+        return kept.retainedBytes();
     }
 
-    synchronized long retainedBytes() {
-        return bytes;
-    }
-
-    synchronized void clear() {
-        entries.clear();
-        bytes = 0;
+    void clear() {
+        kept.clear();
     }
 }
