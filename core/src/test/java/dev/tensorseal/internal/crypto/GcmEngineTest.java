@@ -114,28 +114,43 @@ class GcmEngineTest {
         if (!osslAvailable()) {
             return;
         }
-        int n = OsslGcmEngine.MAX_UPDATE_BYTES * 2 + 37; // three update calls, one of them partial
+        // three update calls, one of them partial
+        checkInPlaceAndOnHeapSegments("ossl", OsslGcmEngine.MAX_UPDATE_BYTES * 2 + 37, 9, (g, buf, sealed) -> { });
+    }
+
+    /** What a check that an engine works in place may add, with the engine, the buffer and JDK's ciphertext. */
+    @FunctionalInterface
+    private interface InPlaceExtra {
+        void check(InsecureNonceAesGcm engine, java.lang.foreign.MemorySegment buf, byte[] sealed);
+    }
+
+    /**
+     * {@code engine} seals and opens {@code n} bytes in place in native memory, equal to the JDK's result; opens from a
+     * long[]-backed heap segment (passed in place to native code); refuses a seal whose output overlaps its input
+     * shifted; then runs {@code extra} with the sealed bytes.
+     */
+    private static void checkInPlaceAndOnHeapSegments(String engine, int n, long seed, InPlaceExtra extra) {
         byte[] plain = new byte[n];
-        new java.util.Random(9).nextBytes(plain);
+        new java.util.Random(seed).nextBytes(plain);
         byte[] iv = new byte[12];
         try (SecretBytes k = SecretBytes.random(32, new java.security.SecureRandom());
-                InsecureNonceAesGcm o = GcmEngine.named("ossl").newInstance(k, 16);
+                InsecureNonceAesGcm g = GcmEngine.named(engine).newInstance(k, 16);
                 InsecureNonceAesGcm j = GcmEngine.named("jce").newInstance(k, 16);
                 java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             byte[] sealed = j.seal(iv, new byte[3], plain);
             java.lang.foreign.MemorySegment buf = arena.allocate(n + 16);
             buf.copyFrom(java.lang.foreign.MemorySegment.ofArray(plain));
-            o.seal(iv, new byte[3], buf.asSlice(0, n), buf); // in place
-            assertArrayEquals(sealed, buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-            o.open(iv, new byte[3], buf, buf.asSlice(0, n)); // in place
-            assertArrayEquals(plain, buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-            // a long[]-backed heap segment works too (passed in place to OpenSSL)
+            g.seal(iv, new byte[3], buf.asSlice(0, n), buf); // in place
+            assertArrayEquals(sealed, buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), engine);
+            g.open(iv, new byte[3], buf, buf.asSlice(0, n)); // in place
+            assertArrayEquals(plain, buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), engine);
             java.lang.foreign.MemorySegment longs = java.lang.foreign.MemorySegment.ofArray(new long[(n + 16 + 7) / 8]).asSlice(0, n + 16);
             longs.copyFrom(java.lang.foreign.MemorySegment.ofArray(sealed));
             java.lang.foreign.MemorySegment out = arena.allocate(n);
-            o.open(iv, new byte[3], longs, out);
-            assertArrayEquals(plain, out.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-            assertThrows(IllegalArgumentException.class, () -> o.seal(iv, new byte[0], buf.asSlice(1, 100), buf.asSlice(0, 116)));
+            g.open(iv, new byte[3], longs, out);
+            assertArrayEquals(plain, out.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), engine);
+            assertThrows(IllegalArgumentException.class, () -> g.seal(iv, new byte[0], buf.asSlice(1, 100), buf.asSlice(0, 116)));
+            extra.check(g, buf, sealed);
         }
     }
 
@@ -190,30 +205,12 @@ class GcmEngineTest {
             return;
         }
         int n = (1 << 20) + 37;
-        byte[] plain = new byte[n];
-        new java.util.Random(10).nextBytes(plain);
-        byte[] iv = new byte[12];
-        try (SecretBytes k = SecretBytes.random(32, new java.security.SecureRandom());
-                InsecureNonceAesGcm v = GcmEngine.named("vaes").newInstance(k, 16);
-                InsecureNonceAesGcm j = GcmEngine.named("jce").newInstance(k, 16);
-                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            byte[] sealed = j.seal(iv, new byte[3], plain);
-            java.lang.foreign.MemorySegment buf = arena.allocate(n + 16);
-            buf.copyFrom(java.lang.foreign.MemorySegment.ofArray(plain));
-            v.seal(iv, new byte[3], buf.asSlice(0, n), buf); // in place
-            assertArrayEquals(sealed, buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-            v.open(iv, new byte[3], buf, buf.asSlice(0, n)); // in place
-            assertArrayEquals(plain, buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-            java.lang.foreign.MemorySegment longs = java.lang.foreign.MemorySegment.ofArray(new long[(n + 16 + 7) / 8]).asSlice(0, n + 16);
-            longs.copyFrom(java.lang.foreign.MemorySegment.ofArray(sealed));
-            java.lang.foreign.MemorySegment out = arena.allocate(n);
-            v.open(iv, new byte[3], longs, out);
-            assertArrayEquals(plain, out.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-            assertThrows(IllegalArgumentException.class, () -> v.seal(iv, new byte[0], buf.asSlice(1, 100), buf.asSlice(0, 116)));
+        checkInPlaceAndOnHeapSegments("vaes", n, 10, (v, buf, sealed) -> {
+            byte[] iv = new byte[12];
             buf.copyFrom(java.lang.foreign.MemorySegment.ofArray(sealed));
             assertThrows(IllegalArgumentException.class, () -> v.open(iv, new byte[3], buf, buf.asSlice(16, n)));
             assertThrows(IllegalArgumentException.class, () -> v.openPart(iv, new byte[3], buf, 16, buf.asSlice(16, 100)));
-        }
+        });
     }
 
     @Test
