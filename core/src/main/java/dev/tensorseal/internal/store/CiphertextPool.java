@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Only memory the store knows nobody else can still read comes here: a tensor sealed by {@code put}, never
  * written, rekeyed or exported in a snapshot since, given back by {@code remove} under the store's exclusive lock
  * (readers check that their tensor was not removed, under the shared lock, before they touch its chunks). It holds
- * ciphertext only, never plaintext, and is overwritten whole by the next seal. Bounded by
+ * ciphertext only, never plaintext, and the next seal overwrites every chunk it uses. Bounded by
  * {@value #RETAIN_PROPERTY} (default 2 GiB, 0 turns it off), oldest out first; memory unused for
  * {@link #IDLE_NANOS} is dropped (then the GC unmaps it, as it does all ciphertext).
  */
