@@ -50,8 +50,7 @@ public record DeviceBatches(ChunkBatch batch, MemorySegment aad, long sealedByte
     public static void copySealed(ChunkPlan plan, MemorySegment dst) {
         TensorMeta meta = plan.meta();
         for (int i = 0; i < meta.chunkCount(); i++) {
-            MemorySegment ct = plan.sealedChunk(i);
-            MemorySegment.copy(ct, 0, dst, sealedOffset(meta, i), ct.byteSize());
+            plan.copySealedChunk(i, dst, sealedOffset(meta, i)); // the device checks and decrypts this one copy
         }
     }
 

@@ -8,12 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 
 /**
  * Seals and opens runs of chunks, chunk-parallel on the store's pool when a run is large. Each task
  * owns a {@link Lane} (AAD and nonce buffers, a borrowed engine instance), so the per-chunk path
  * allocates nothing of its own.
+ *
+ * <p>Engines see only private memory. A chunk of a mapped {@code .tseal} is read once from the file into the
+ * lane's own buffer before it is authenticated or decrypted ({@link MappedSource}): another process writing
+ * the file can change only what that one read sees, which the tag check covers, and a file truncated under
+ * the mapping is an {@link IntegrityException} instead of a fault in native code. Mapped plaintext input (a
+ * safetensors file being sealed) is likewise copied into the lane's hardened scratch first.
  */
 final class ChunkCrypto implements AutoCloseable {
     /** Below this many bytes, a run stays on the caller's thread: forking costs more than it saves. */
@@ -23,12 +30,30 @@ final class ChunkCrypto implements AutoCloseable {
     private final int parallelism;
     private final NonceObserver observer;
     private final CiphertextPool ciphertext;
+    private final PlaintextMemory scratchMemory;
+    /** Lane buffers for copies of mapped ciphertext (not secret), kept for the next lane. */
+    private final ConcurrentLinkedQueue<MemorySegment> copyBuffers = new ConcurrentLinkedQueue<>();
+    private volatile MappedSource source;
 
-    ChunkCrypto(int parallelism, NonceObserver observer, CiphertextPool ciphertext) {
+    /**
+     * @param scratchMemory where a lane's copy of mapped plaintext input is kept while it is sealed (hardened
+     *                      memory in a normal store); zeroed after each run
+     */
+    ChunkCrypto(int parallelism, NonceObserver observer, CiphertextPool ciphertext, PlaintextMemory scratchMemory) {
         this.parallelism = parallelism;
         this.pool = parallelism > 1 ? new ForkJoinPool(parallelism) : null;
         this.observer = observer;
         this.ciphertext = ciphertext;
+        this.scratchMemory = scratchMemory;
+    }
+
+    /** The file the store's mapped chunks are read from (once each, into private memory). */
+    void source(MappedSource source) {
+        this.source = source;
+    }
+
+    MappedSource source() {
+        return source;
     }
 
     /** Sealed chunks, slices of one allocation (kept whole, so it can be given back to the pool). */
@@ -63,7 +88,7 @@ final class ChunkCrypto implements AutoCloseable {
                 for (int j = lo; j < hi; j++) {
                     int i = first + j;
                     int n = meta.plainBytes(i);
-                    MemorySegment ct = sealedChunk(table, i, n);
+                    MemorySegment ct = lane.privateCiphertext(sealedChunk(table, i, n), i);
                     InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
                     long ps = meta.plainOffset(i);
                     long a = Math.max(ps, from);
@@ -97,7 +122,7 @@ final class ChunkCrypto implements AutoCloseable {
             for (int j = lo; j < hi; j++) {
                 int i = first + j;
                 int n = meta.plainBytes(i);
-                MemorySegment ct = sealedChunk(table, i, n);
+                MemorySegment ct = lane.privateCiphertext(sealedChunk(table, i, n), i);
                 InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
                 try {
                     c.authenticate(lane.nonce, lane.aad, ct);
@@ -143,7 +168,7 @@ final class ChunkCrypto implements AutoCloseable {
                 if (observer != NonceObserver.NONE) {
                     observer.sealed(key.keyId().clone(), lane.nonce.clone());
                 }
-                c.seal(lane.nonce, lane.aad, plain.asSlice(meta.plainOffset(i) - plainBase, meta.plainBytes(i)), out[j]);
+                c.seal(lane.nonce, lane.aad, lane.privatePlaintext(plain, meta.plainOffset(i) - plainBase, meta.plainBytes(i), i), out[j]);
             }
         });
         return new Sealed(all, out);
@@ -169,7 +194,7 @@ final class ChunkCrypto implements AutoCloseable {
             return;
         }
         if (pool == null || items < 2 || bytes < PARALLEL_MIN_BYTES) {
-            try (Lane lane = new Lane(meta)) {
+            try (Lane lane = new Lane(this, meta)) {
                 task.run(lane, 0, items);
             }
             return;
@@ -180,7 +205,7 @@ final class ChunkCrypto implements AutoCloseable {
             int lo = (int) ((long) items * p / parts);
             int hi = (int) ((long) items * (p + 1) / parts);
             calls.add(() -> {
-                try (Lane lane = new Lane(meta)) {
+                try (Lane lane = new Lane(this, meta)) {
                     task.run(lane, lo, hi);
                 }
                 return null;
@@ -208,18 +233,43 @@ final class ChunkCrypto implements AutoCloseable {
         if (pool != null) {
             pool.shutdownNow();
         }
+        copyBuffers.clear();
+        MappedSource file = source;
+        if (file != null) {
+            file.close();
+        }
+    }
+
+    private MemorySegment takeCopyBuffer(long bytes) {
+        MemorySegment b = copyBuffers.poll();
+        if (b == null || b.byteSize() < bytes) {
+            // Ciphertext is not secret: GC-managed memory. A lane needs one chunk and its tag.
+            b = Arena.ofAuto().allocate(Math.max(bytes, TensorMeta.DEFAULT_CHUNK_BYTES + DataKey.TAG_BYTES), 64);
+        }
+        return b;
+    }
+
+    private void giveBackCopyBuffer(MemorySegment b) {
+        if (copyBuffers.size() <= parallelism) {
+            copyBuffers.offer(b);
+        }
     }
 
     /** Per-task buffers and the engine instance of the key last used. */
     private static final class Lane implements AutoCloseable {
+        final ChunkCrypto owner;
         final TensorMeta meta;
         final byte[] aad;
         final byte[] nonce = new byte[ChunkAad.NONCE_BYTES];
         private final int prefixLength;
         private DataKey key;
         private InsecureNonceAesGcm instance;
+        private MemorySegment ciphertextCopy;
+        private PlaintextMemory.Block plaintextCopy;
+        private long plaintextCopyUsed;
 
-        Lane(TensorMeta meta) {
+        Lane(ChunkCrypto owner, TensorMeta meta) {
+            this.owner = owner;
             this.meta = meta;
             byte[] prefix = meta.aadPrefix();
             this.prefixLength = prefix.length;
@@ -236,6 +286,66 @@ final class ChunkCrypto implements AutoCloseable {
             return instance;
         }
 
+        /** {@code sealed} itself, or where it lies in a file mapping, the lane's private copy of it. */
+        MemorySegment privateCiphertext(MemorySegment sealed, int chunk) {
+            if (!sealed.isMapped()) {
+                return sealed;
+            }
+            long n = sealed.byteSize();
+            if (ciphertextCopy == null || ciphertextCopy.byteSize() < n) {
+                if (ciphertextCopy != null) {
+                    owner.giveBackCopyBuffer(ciphertextCopy);
+                }
+                ciphertextCopy = owner.takeCopyBuffer(n);
+            }
+            MappedSource file = owner.source;
+            if (file != null && file.covers(sealed)) {
+                file.copy(sealed, ciphertextCopy, 0, meta.name(), chunk);
+            } else {
+                copyFromMapping(sealed, 0, ciphertextCopy, n, chunk);
+            }
+            return ciphertextCopy.asSlice(0, n);
+        }
+
+        /**
+         * Bytes {@code offset..offset+bytes} of {@code plain}, or where {@code plain} is a file mapping, a copy of them
+         * in the lane's hardened scratch (zeroed when the lane closes).
+         */
+        MemorySegment privatePlaintext(MemorySegment plain, long offset, long bytes, int chunk) {
+            if (!plain.isMapped()) {
+                return plain.asSlice(offset, bytes);
+            }
+            if (plaintextCopy == null || plaintextCopy.segment().byteSize() < bytes) {
+                closePlaintextCopy();
+                plaintextCopy = owner.scratchMemory.allocate(Math.max(bytes, 1));
+            }
+            plaintextCopyUsed = Math.max(plaintextCopyUsed, bytes);
+            copyFromMapping(plain, offset, plaintextCopy.segment(), bytes, chunk);
+            return plaintextCopy.segment().asSlice(0, bytes);
+        }
+
+        /**
+         * A copy out of a mapping this store did not open (the caller's input). Native code never reads such
+         * memory; a truncated file faults in this Java copy, which the JDK reports as an asynchronous
+         * InternalError, most often here (else later in the same call: TensorStore turns it into the same error).
+         */
+        private void copyFromMapping(MemorySegment from, long offset, MemorySegment to, long bytes, int chunk) {
+            try {
+                MemorySegment.copy(from, offset, to, 0, bytes);
+            } catch (InternalError e) {
+                throw MappedSource.fileChanged("the mapped input", meta.name(), chunk);
+            }
+        }
+
+        private void closePlaintextCopy() {
+            if (plaintextCopy != null) {
+                plaintextCopy.segment().asSlice(0, plaintextCopyUsed).fill((byte) 0);
+                plaintextCopy.close();
+                plaintextCopy = null;
+                plaintextCopyUsed = 0;
+            }
+        }
+
         private void release() {
             if (instance != null) {
                 key.giveBack(instance);
@@ -247,6 +357,11 @@ final class ChunkCrypto implements AutoCloseable {
         @Override
         public void close() {
             release();
+            closePlaintextCopy();
+            if (ciphertextCopy != null) {
+                owner.giveBackCopyBuffer(ciphertextCopy);
+                ciphertextCopy = null;
+            }
         }
     }
 }

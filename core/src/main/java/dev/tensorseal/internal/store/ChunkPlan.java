@@ -20,9 +20,11 @@ public final class ChunkPlan {
     private final byte[] aad;
     private final byte[] nonce = new byte[ChunkAad.NONCE_BYTES];
     private final int prefixLength;
+    private final MappedSource source;
 
-    ChunkPlan(ChunkTable table) {
+    ChunkPlan(ChunkTable table, MappedSource source) {
         this.table = table;
+        this.source = source;
         TensorMeta meta = table.meta;
         Map<DataKey, Integer> index = new IdentityHashMap<>();
         keyIndex = new int[meta.chunkCount()];
@@ -59,6 +61,20 @@ public final class ChunkPlan {
                     + " bytes, the table says " + expected);
         }
         return ct;
+    }
+
+    /**
+     * Copies chunk {@code chunk}'s ciphertext || tag into {@code target} at {@code targetOffset}: for a chunk of a
+     * mapped file, read once from the file ({@link MappedSource}), so what the device checks is what it decrypts
+     * and a truncated file is an {@link IntegrityException}, not a fault.
+     */
+    public void copySealedChunk(int chunk, MemorySegment target, long targetOffset) {
+        MemorySegment ct = sealedChunk(chunk);
+        if (source != null && source.covers(ct)) {
+            source.copy(ct, target, targetOffset, table.meta.name(), chunk);
+        } else {
+            MemorySegment.copy(ct, 0, target, targetOffset, ct.byteSize());
+        }
     }
 
     /** AAD bytes of every chunk of this tensor (the same length for all). */

@@ -68,7 +68,7 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         }
         this.pool = new PlaintextPool(config.plaintextMemory(), config.plaintextBudgetBytes());
-        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool);
+        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool, config.plaintextMemory());
     }
 
     /** An empty store with a fresh id. */
@@ -84,11 +84,29 @@ public final class SealedStore implements AutoCloseable {
      * ciphertext segments are used in place and must outlive the store.
      */
     public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot) {
+        return restore(config, snapshot, null);
+    }
+
+    /**
+     * As {@link #restore(StoreConfig, StoreSnapshot)} for a snapshot whose chunks are slices of {@code source}'s
+     * mapping: every read of them goes through {@code source} (once, into private memory), and the store closes
+     * it when it closes. On failure {@code source} is closed too.
+     */
+    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, MappedSource source) {
         if (snapshot.formatVersion() != ChunkAad.FORMAT_VERSION) {
             throw new dev.tensorseal.UnsupportedParameterException("store format version " + snapshot.formatVersion()
                     + " is not supported; this build reads version " + ChunkAad.FORMAT_VERSION);
         }
-        SealedStore s = new SealedStore(config, snapshot.storeId());
+        SealedStore s;
+        try {
+            s = new SealedStore(config, snapshot.storeId());
+        } catch (RuntimeException e) {
+            if (source != null) {
+                source.close();
+            }
+            throw e;
+        }
+        s.crypto.source(source); // closed with the store's crypto
         try {
             s.load(snapshot);
             return s;
@@ -182,8 +200,11 @@ public final class SealedStore implements AutoCloseable {
             ChunkCrypto.Sealed sealed;
             try {
                 sealed = crypto.sealInto(meta, all, n, key, 0, data, 0);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 retire(key);
+                if (data.isMapped() && MappedSource.isMappingFault(e)) {
+                    throw MappedSource.fileChanged("the mapped input", info.name(), -1);
+                }
                 throw e;
             }
             TensorState st = new TensorState(new ChunkTable(meta, keys, new long[n], sealed.chunks()), key, 1);
@@ -312,7 +333,7 @@ public final class SealedStore implements AutoCloseable {
         try {
             ensureOpen();
             notRemoved(st, name);
-            return work.apply(new ChunkPlan(st.table()));
+            return work.apply(new ChunkPlan(st.table(), crypto.source()));
         } finally {
             structure.readLock().unlock();
         }

@@ -74,7 +74,7 @@ public final class TsealFiles {
     private static Opened open(Path file, TsealReader.Opened o, StoreConfig config) {
         SealedStore s;
         try {
-            s = SealedStore.restore(config, o.snapshot());
+            s = SealedStore.restore(config, o.snapshot(), o.source());
         } catch (IntegrityException e) {
             throw new IntegrityException(file.getFileName() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
@@ -260,7 +260,12 @@ public final class TsealFiles {
      */
     public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
         TsealReader.Opened file = TsealReader.open(in, key, Arena.ofAuto());
-        TsealReader.checkGaps(file, in.getFileName().toString());
+        try {
+            TsealReader.checkGaps(file, in.getFileName().toString());
+        } catch (RuntimeException e) {
+            file.source().close();
+            throw e;
+        }
         Opened o = open(in, file, config(key));
         try (TensorStore store = o.store()) {
             SealedStore s = StoreBridge.unwrap(store);

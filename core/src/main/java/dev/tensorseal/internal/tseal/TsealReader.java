@@ -4,6 +4,7 @@ import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.internal.store.ChunkAad;
+import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -39,7 +40,8 @@ public final class TsealReader {
     }
 
     /** An authenticated header and the mapped file's chunks as a store snapshot. */
-    public record Opened(TsealHeader header, StoreSnapshot snapshot, MemorySegment file) {}
+    /** The header, the chunks as a snapshot (slices of the mapping), and the mapping's reader ({@link MappedSource}). */
+    public record Opened(TsealHeader header, StoreSnapshot snapshot, MemorySegment file, MappedSource source) {}
 
     /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
     public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
@@ -82,7 +84,8 @@ public final class TsealReader {
                 }
                 tensors.add(new StoreSnapshot.Tensor(e.tensorId(), e.info(), e.chunkSizeBytes(), e.keyIndex(), e.generations(), chunks));
             }
-            return new Opened(header, new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors), map);
+            return new Opened(header, new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors), map,
+                    new MappedSource(source, map, path));
         }
     }
 
@@ -91,27 +94,29 @@ public final class TsealReader {
      * tensor and the tail); the MAC covers none of them, so an edit there is only visible here.
      */
     public static void checkGaps(Opened o, String source) {
-        MemorySegment map = o.file();
+        long size = o.file().byteSize();
         TsealHeader h = o.header();
-        long at = map.byteSize() == 0 ? 0 : headerEnd(map);
-        for (TsealHeader.Entry e : h.tensors()) {
-            checkZero(map, at, e.dataOffsetBytes(), source);
-            at = e.endBytes();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(TsealHeader.PAGE_BYTES);
+            o.source().read(0, TsealHeader.PREFIX_BYTES, buffer, 0, null, -1);
+            long at = Integer.toUnsignedLong(buffer.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
+                    .withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 12)) + TsealHeader.MAC_BYTES;
+            for (TsealHeader.Entry e : h.tensors()) {
+                checkZero(o.source(), buffer, at, e.dataOffsetBytes(), source);
+                at = e.endBytes();
+            }
+            checkZero(o.source(), buffer, at, size, source);
         }
-        checkZero(map, at, map.byteSize(), source);
-    }
-
-    private static long headerEnd(MemorySegment map) {
-        return Integer.toUnsignedLong(map.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 12))
-                + TsealHeader.MAC_BYTES;
     }
 
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[TsealHeader.PAGE_BYTES]);
 
-    private static void checkZero(MemorySegment map, long from, long to, String source) {
+    /** Reads {@code from..to} through {@code file} (once, into {@code buffer}) and checks every byte is zero. */
+    private static void checkZero(MappedSource file, MemorySegment buffer, long from, long to, String source) {
         for (long at = from; at < to; at += TsealHeader.PAGE_BYTES) {
             long n = Math.min(TsealHeader.PAGE_BYTES, to - at);
-            long m = map.asSlice(at, n).mismatch(ZEROS.asSlice(0, n));
+            file.read(at, n, buffer, 0, null, -1);
+            long m = buffer.asSlice(0, n).mismatch(ZEROS.asSlice(0, n));
             if (m >= 0) {
                 throw new IntegrityException(source + ": bytes between chunks were modified: the padding byte at offset "
                         + (at + m) + " is not zero");

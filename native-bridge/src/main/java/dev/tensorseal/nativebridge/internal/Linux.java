@@ -27,6 +27,8 @@ public final class Linux {
     public static final int SC_PAGESIZE = 30;
     public static final int ENOSYS = 38;
     public static final int EINVAL = 22;
+    public static final int EINTR = 4;
+    public static final int O_RDONLY = 0;
 
     private Linux() {}
 

@@ -55,6 +55,12 @@ final class Libc {
     // int ftruncate(int fd, off_t length);
     private static final MethodHandle ftruncate = errnoSetting("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    // int open(const char *pathname, int flags, ...);
+    private static final MethodHandle open = errnoSetting("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
+    private static final MethodHandle pread = errnoSetting("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     // int close(int fd);
     private static final MethodHandle close = errnoSetting("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -186,6 +192,36 @@ final class Libc {
             check("ftruncate", (int) ftruncate.invokeExact(state, fd, length), state);
         } catch (Throwable t) {
             throw rethrow("ftruncate", t);
+        }
+    }
+
+    /** {@code open(path, flags)}: the descriptor. */
+    static int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            int fd = (int) open.invokeExact(state, arena.allocateFrom(path), flags, 0);
+            check("open", fd, state);
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow("open", t);
+        }
+    }
+
+    /** {@code pread(fd, buf, count, offset)}, retried on EINTR: bytes read, 0 at end of file. */
+    static long pread(int fd, long buf, long count, long offset) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            while (true) {
+                long n = (long) pread.invokeExact(state, fd, buf, count, offset);
+                if (n >= 0) {
+                    return n;
+                }
+                if ((int) ERRNO.get(state, 0L) != Linux.EINTR) {
+                    throw failure("pread", state);
+                }
+            }
+        } catch (Throwable t) {
+            throw rethrow("pread", t);
         }
     }
 

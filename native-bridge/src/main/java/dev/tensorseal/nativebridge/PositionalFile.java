@@ -1,0 +1,89 @@
+package dev.tensorseal.nativebridge;
+
+import dev.tensorseal.nativebridge.internal.ffm.FfmFiles;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A file read with {@code pread(2)} at explicit offsets, into memory the caller owns. Why not the JDK: reading
+ * a file's mapping faults (SIGBUS) once the file is truncated under it, which kills native code and reaches
+ * Java code as an asynchronous {@link InternalError} at an unpredictable later point; and a
+ * {@code FileChannel} is closed for every user when one reading thread is interrupted. A {@code pread} of a
+ * shrunk file simply returns fewer bytes. Thread-safe: reads may run concurrently; {@link #close} waits for
+ * them, so a descriptor is never closed (and its number reused) under a read in flight.
+ */
+public final class PositionalFile implements AutoCloseable {
+    private final int fd;
+    private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private PositionalFile(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * Opens {@code path} for reading, or empty when the FFM binding cannot run (no native access for this
+     * module, not Linux): the caller falls back to the JDK.
+     *
+     * @throws NativeException when {@code open(2)} fails (the message carries errno's text)
+     */
+    public static Optional<PositionalFile> open(Path path) {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return Optional.empty();
+        }
+        int fd;
+        try {
+            fd = FfmFiles.openReadOnly(path.toAbsolutePath().toString());
+        } catch (IllegalCallerException | UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
+            return Optional.empty(); // native access denied for this module, or no libc symbol
+        }
+        return Optional.of(new PositionalFile(fd));
+    }
+
+    /**
+     * Reads {@code target.byteSize()} bytes from file offset {@code offsetBytes} into {@code target} (native memory).
+     *
+     * @return the bytes read: fewer than asked only where the file ends first
+     * @throws IllegalStateException after {@link #close}
+     * @throws NativeException when {@code pread(2)} fails
+     */
+    public long read(long offsetBytes, MemorySegment target) {
+        if (!target.isNative()) {
+            throw new IllegalArgumentException("pread needs native memory, got a heap segment");
+        }
+        inFlight.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("file is closed");
+            }
+            long done = 0;
+            long want = target.byteSize();
+            while (done < want) {
+                long n = FfmFiles.pread(fd, target.address() + done, want - done, offsetBytes + done);
+                if (n == 0) {
+                    break;
+                }
+                done += n;
+            }
+            return done;
+        } finally {
+            inFlight.readLock().unlock();
+        }
+    }
+
+    /** Closes the descriptor once no read is in flight. Idempotent. */
+    @Override
+    public void close() {
+        inFlight.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                FfmFiles.close(fd);
+            }
+        } finally {
+            inFlight.writeLock().unlock();
+        }
+    }
+}
