@@ -62,9 +62,23 @@ public final class SealedFile {
         return PassphraseKey.fresh(passphrase);
     }
 
-    /** Saves {@code store} (sealed under {@code key}, its current key) to {@code file}; no plaintext is touched. */
+    /**
+     * Saves {@code store} to {@code file} under {@code key}, which must be the store's current key (the one it was
+     * built, opened or last rekeyed with); no plaintext is touched.
+     *
+     * @throws UnsupportedParameterException when {@code key} is any other key: nothing is written and an existing
+     *         {@code file} is left as it was (a file under a key the store does not hold could not be opened)
+     */
     public static void save(TensorStore store, KeySource key, Path file) throws IOException {
         TsealFiles.save(store, key, file, Map.of("source", "store"));
+    }
+
+    /**
+     * Saves {@code store} to {@code file} under the key it is sealed under now, which it remembers: no key to get
+     * wrong. A store keyed from a passphrase records that passphrase's Argon2id parameters and salt in the file.
+     */
+    public static void save(TensorStore store, Path file) throws IOException {
+        TsealFiles.save(store, file, Map.of("source", "store"));
     }
 
     /** Seals a {@code .safetensors} file, or a sharded checkpoint given its {@code *.index.json}, into {@code out}. */

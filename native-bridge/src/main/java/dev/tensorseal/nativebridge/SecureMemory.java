@@ -128,6 +128,29 @@ public final class SecureMemory {
     }
 
     /**
+     * Leaves the pages under {@code segment} out of core dumps ({@code MADV_DONTDUMP}), for memory this class did
+     * not map: a plaintext input file mapped while it is sealed (the JVM's coredump filter includes file-backed
+     * mappings). The range is widened to whole pages, which a file mapping always has.
+     *
+     * @return true when the kernel took the advice; false where it cannot be given (no binding, a heap segment,
+     *         the kernel refused), with the reason counted in {@link #status()}'s degradations
+     */
+    public boolean excludeFromDumps(MemorySegment segment) {
+        if (os == null || !segment.isNative() || segment.byteSize() == 0) {
+            return false;
+        }
+        long start = segment.address() & -pageSizeBytes;
+        long end = roundUp(segment.address() + segment.byteSize(), pageSizeBytes);
+        try {
+            os.madvise(start, end - start, Linux.MADV_DONTDUMP);
+            return true;
+        } catch (NativeException e) {
+            degradeQuietly("dontdump-input", "madvise(MADV_DONTDUMP) on a mapped input refused: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * A zero-filled region of {@code bytes} for plaintext (views, scratch). Locked while the budget
      * lasts; see the class comment for what happens beyond it.
      *

@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.safetensors;
 
+import dev.tensorseal.nativebridge.SecureMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -69,9 +70,15 @@ public final class SafetensorsFile implements AutoCloseable {
         readFully(channel, dst, dataStartBytes + entry.beginBytes() + offsetBytes);
     }
 
-    /** Maps {@code entry}'s bytes read-only into {@code arena}. */
+    /**
+     * Maps {@code entry}'s bytes read-only into {@code arena}, left out of core dumps ({@code MADV_DONTDUMP}): the
+     * JVM's coredump filter includes file-backed mappings, so a core taken while a model is sealed would
+     * otherwise hold every plaintext tensor it had paged in.
+     */
     public MemorySegment map(SafetensorsEntry entry, Arena arena) throws IOException {
-        return channel.map(FileChannel.MapMode.READ_ONLY, dataStartBytes + entry.beginBytes(), entry.lengthBytes(), arena);
+        MemorySegment m = channel.map(FileChannel.MapMode.READ_ONLY, dataStartBytes + entry.beginBytes(), entry.lengthBytes(), arena);
+        SecureMemory.system().excludeFromDumps(m);
+        return m;
     }
 
     static void readFully(FileChannel channel, ByteBuffer dst, long position) throws IOException {

@@ -52,6 +52,8 @@ public final class SealedStore implements AutoCloseable {
     private final ChunkCrypto crypto;
     private SecretBytes master;
     private SecretBytes kek;
+    /** The source {@link #master} came from (at open, or the last rekey): a passphrase key's KDF parameters. */
+    private volatile KeySource keySource;
     private volatile boolean closed;
 
     private SealedStore(StoreConfig config, byte[] storeId) {
@@ -61,6 +63,7 @@ public final class SealedStore implements AutoCloseable {
         this.engine.warmUp();
         this.storeId = storeId.clone();
         this.master = loadMaster(config.keySource());
+        this.keySource = config.keySource();
         try {
             this.kek = deriveKek(master, this.storeId);
         } catch (RuntimeException e) {
@@ -171,6 +174,51 @@ public final class SealedStore implements AutoCloseable {
                 tmp.fill((byte) 0);
             }
         }
+    }
+
+    /**
+     * True when {@code candidate} supplies the master key this store is sealed under now (compared in constant
+     * time; {@code candidate} is asked once). A file saved under any other key could not be opened at all.
+     */
+    public boolean isSealedUnder(KeySource candidate) {
+        try (SecretBytes k = loadMaster(candidate)) {
+            structure.readLock().lock();
+            try {
+                ensureOpen();
+                return master.constantTimeEquals(k);
+            } finally {
+                structure.readLock().unlock();
+            }
+        }
+    }
+
+    /** The source of the current master key (at open, or the last rekey); may have been closed by its owner. */
+    public KeySource keySource() {
+        return keySource;
+    }
+
+    /**
+     * The store's current master key as a key source, valid while the store is open: what a save seals the
+     * file's header under, so saving needs no key from the caller and cannot pick a wrong one.
+     */
+    public KeySource currentKey() {
+        return new KeySource() {
+            @Override
+            public void writeKey(MemorySegment destination) {
+                structure.readLock().lock();
+                try {
+                    ensureOpen();
+                    MemorySegment.copy(master.insecureSegment(), 0, destination, 0, KeySource.KEY_BYTES);
+                } finally {
+                    structure.readLock().unlock();
+                }
+            }
+
+            @Override
+            public String description() {
+                return "the store's current key";
+            }
+        };
     }
 
     static SecretBytes deriveKek(SecretBytes master, byte[] storeId) {
@@ -609,6 +657,7 @@ public final class SealedStore implements AutoCloseable {
             kek.close();
             master = newMaster;
             kek = newKek;
+            keySource = newSource;
         } finally {
             structure.writeLock().unlock();
         }

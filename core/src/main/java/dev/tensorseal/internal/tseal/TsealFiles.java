@@ -7,6 +7,7 @@ import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
+import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
@@ -17,11 +18,13 @@ import dev.tensorseal.internal.safetensors.SafetensorsFile;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
 import dev.tensorseal.internal.safetensors.ShardIndex;
 import dev.tensorseal.internal.safetensors.ShardedCheckpoint;
+import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;
 import dev.tensorseal.internal.store.TensorMeta;
+import dev.tensorseal.nativebridge.SecureMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -81,13 +84,59 @@ public final class TsealFiles {
         return new Opened(o.header(), StoreBridge.wrap(s));
     }
 
+    /**
+     * Saves {@code store} under the key it is sealed under now, after checking that {@code key} is that key: a file
+     * written under any other key would open under none, so nothing is written then (the old file stays).
+     *
+     * @throws UnsupportedParameterException when {@code key} is not the store's current key
+     */
     public static void save(TensorStore store, KeySource key, Path file, Map<String, String> metadata) throws IOException {
-        KdfParams kdf = key instanceof PassphraseKey p ? p.params() : null;
-        TsealWriter.write(StoreBridge.unwrap(store).snapshot(), key, kdf, metadata, file);
+        SealedStore s = StoreBridge.unwrap(store);
+        if (!s.isSealedUnder(key)) {
+            throw new UnsupportedParameterException("not saved: " + key.description() + " is not the key this store is sealed"
+                    + " under (after a rekey, save with the new key, or use save(store, file)); " + file.getFileName()
+                    + " was not touched");
+        }
+        write(s, key, file, metadata);
+    }
+
+    /** Saves {@code store} under its current key (the one it was opened or last rekeyed with); no key is asked for. */
+    public static void save(TensorStore store, Path file, Map<String, String> metadata) throws IOException {
+        SealedStore s = StoreBridge.unwrap(store);
+        write(s, s.keySource(), file, metadata);
+    }
+
+    /** {@code kdfSource} only says whether (and with which Argon2id parameters) the master came from a passphrase. */
+    private static void write(SealedStore s, KeySource kdfSource, Path file, Map<String, String> metadata) throws IOException {
+        KdfParams kdf = kdfSource instanceof PassphraseKey p ? p.params() : null;
+        TsealWriter.write(s.snapshot(), s.currentKey(), kdf, metadata, file);
     }
 
     /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
     public static void importSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        try {
+            sealSafetensors(in, key, out, progressBytes);
+        } catch (RuntimeException | Error e) {
+            throw inputChanged(in, e);
+        }
+    }
+
+    /**
+     * {@code e}, or where it is the JDK's report of a fault in a read of the mapped input (the input was truncated
+     * while it was being sealed: reported asynchronously, so it may surface anywhere in the import), an error
+     * that says so. Nothing was written: outputs are renamed into place only when complete.
+     */
+    private static RuntimeException inputChanged(Path in, Throwable e) {
+        if (MappedSource.isMappingFault(e)) {
+            return new TensorSealException(in.getFileName() + " changed or shrank while it was being sealed: nothing was written");
+        }
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        throw (Error) e;
+    }
+
+    private static void sealSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         try (TensorStore store = newStore(key)) {
             if (in.getFileName().toString().endsWith(".json")) {
@@ -111,7 +160,7 @@ public final class TsealFiles {
                     metadata.put("order", String.join("\n", f.header().tensors().stream().map(SafetensorsEntry::name).toList()));
                 }
             }
-            save(store, key, out, metadata);
+            save(store, out, metadata);
         }
     }
 
@@ -128,9 +177,18 @@ public final class TsealFiles {
 
     /** Seals an ONNX model: every initializer becomes a tensor, the graph (initializers external) another. */
     public static void importOnnx(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        try {
+            sealOnnx(in, key, out, progressBytes);
+        } catch (RuntimeException | Error e) {
+            throw inputChanged(in, e);
+        }
+    }
+
+    private static void sealOnnx(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
         try (TensorStore store = newStore(key); Arena arena = Arena.ofShared();
                 FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
             MemorySegment model = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            SecureMemory.system().excludeFromDumps(model); // plaintext weights: kept out of core dumps
             OnnxModel m = OnnxModel.read(model);
             for (OnnxInitializer i : m.initializers()) {
                 store.put(i.name(), DType.of(i.dtype()), i.dims(), i.data());
@@ -141,7 +199,7 @@ public final class TsealFiles {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("source", "onnx");
             metadata.put("order", String.join("\n", m.initializers().stream().map(OnnxInitializer::name).toList()));
-            save(store, key, out, metadata);
+            save(store, out, metadata);
         }
     }
 
@@ -280,7 +338,7 @@ public final class TsealFiles {
         Opened o = open(file, oldKey);
         try (TensorStore store = o.store()) {
             store.rekey(newKey);
-            save(store, newKey, file, o.header().metadata());
+            save(store, file, o.header().metadata()); // under newKey, the store's key now
         }
     }
 }
