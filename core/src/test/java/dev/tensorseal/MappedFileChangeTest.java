@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SIGBUS in native code) or an {@link InternalError}. The same holds for a mapped input being sealed, which is
  * also kept out of core dumps.
  */
+@SuppressWarnings("restricted") // the test binds mprotect to make the mapping unreadable
 class MappedFileChangeTest {
     private static final int CHUNK = 64 * 1024;
     private static final int CHUNKS = 4;
