@@ -1,7 +1,11 @@
 package dev.tensorseal.nativebridge;
 
 import dev.tensorseal.nativebridge.internal.ffm.FfmFiles;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -15,6 +19,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * them, so a descriptor is never closed (and its number reused) under a read in flight.
  */
 public final class PositionalFile implements AutoCloseable {
+    private static final int ENOENT = 2;
+    private static final int EACCES = 13;
     private final int fd;
     private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
     private boolean closed;
@@ -27,9 +33,10 @@ public final class PositionalFile implements AutoCloseable {
      * Opens {@code path} for reading, or empty when the FFM binding cannot run (no native access for this
      * module, not Linux): the caller falls back to the JDK.
      *
-     * @throws NativeException when {@code open(2)} fails (the message carries errno's text)
+     * @throws NoSuchFileException, AccessDeniedException or FileSystemException (with errno's text) when
+     *         {@code open(2)} fails, as the JDK's own file API would
      */
-    public static Optional<PositionalFile> open(Path path) {
+    public static Optional<PositionalFile> open(Path path) throws IOException {
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
             return Optional.empty();
         }
@@ -38,8 +45,22 @@ public final class PositionalFile implements AutoCloseable {
             fd = FfmFiles.openReadOnly(path.toAbsolutePath().toString());
         } catch (IllegalCallerException | UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
             return Optional.empty(); // native access denied for this module, or no libc symbol
+        } catch (NativeException e) {
+            throw switch (e.code()) {
+                case ENOENT -> new NoSuchFileException(path.toString());
+                case EACCES -> new AccessDeniedException(path.toString());
+                default -> new FileSystemException(path.toString(), null, e.getMessage());
+            };
         }
         return Optional.of(new PositionalFile(fd));
+    }
+
+    /**
+     * A path that names this very open file ({@code /proc/self/fd/N}): opening it gives the same file even if
+     * {@code path} has since been renamed over or removed, so a mapping made through it shows what this reads.
+     */
+    public Path path() {
+        return Path.of("/proc/self/fd/" + fd);
     }
 
     /**

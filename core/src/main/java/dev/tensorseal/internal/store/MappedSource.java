@@ -3,7 +3,6 @@ package dev.tensorseal.internal.store;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.nativebridge.PositionalFile;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 
 /**
  * The file behind a store's mapped chunks, and the one way its bytes are read. Two dangers meet at a mapping:
@@ -24,12 +23,13 @@ public final class MappedSource implements AutoCloseable {
     /**
      * @param name what to call the file in messages (its file name)
      * @param map  the file's mapping from offset 0; the chunks this source reads are slices of it
-     * @param path the file, opened again here for {@code pread}
+     * @param file the same file open for {@code pread} (owned from now on: closed with this source), or null
+     *             where the binding cannot run
      */
-    public MappedSource(String name, MemorySegment map, Path path) {
+    public MappedSource(String name, MemorySegment map, PositionalFile file) {
         this.name = name;
         this.map = map;
-        this.file = PositionalFile.open(path).orElse(null);
+        this.file = file;
     }
 
     public String name() {

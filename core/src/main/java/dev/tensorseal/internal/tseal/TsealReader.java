@@ -6,11 +6,13 @@ import dev.tensorseal.TensorSealException;
 import dev.tensorseal.internal.store.ChunkAad;
 import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.StoreSnapshot;
+import dev.tensorseal.nativebridge.PositionalFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -45,8 +47,25 @@ public final class TsealReader {
 
     /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
     public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
+        // One open of the file: the header, the mapping and every later pread of a chunk see the same file, even
+        // if the path is renamed over meanwhile (the channel is opened through /proc/self/fd of the pread file).
+        if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block the open until a writer came
+            throw new TensorSealException(path.getFileName() + " is not a regular file");
+        }
+        PositionalFile pread = PositionalFile.open(path).orElse(null);
+        try {
+            return open(path, pread == null ? path : pread.path(), pread, key, arena);
+        } catch (IOException | RuntimeException | Error e) {
+            if (pread != null) {
+                pread.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Opened open(Path path, Path same, PositionalFile pread, KeySource key, Arena arena) throws IOException {
         String source = path.getFileName().toString();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(same, StandardOpenOption.READ)) {
             ByteBuffer region = readRegion(ch, path);
             TsealHeader.Prefix prefix = TsealHeader.decodePrefix(region, source);
             try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
@@ -85,7 +104,7 @@ public final class TsealReader {
                 tensors.add(new StoreSnapshot.Tensor(e.tensorId(), e.info(), e.chunkSizeBytes(), e.keyIndex(), e.generations(), chunks));
             }
             return new Opened(header, new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors), map,
-                    new MappedSource(source, map, path));
+                    new MappedSource(source, map, pread));
         }
     }
 
