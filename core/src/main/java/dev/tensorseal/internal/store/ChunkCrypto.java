@@ -7,8 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
 /**
@@ -302,7 +302,7 @@ final class ChunkCrypto implements AutoCloseable {
             if (file != null && file.covers(sealed)) {
                 file.copy(sealed, ciphertextCopy, 0, meta.name(), chunk);
             } else {
-                copyFromMapping(sealed, 0, ciphertextCopy, n, chunk);
+                copyFromMapping("the mapped ciphertext", sealed, 0, ciphertextCopy, n, chunk);
             }
             return ciphertextCopy.asSlice(0, n);
         }
@@ -320,20 +320,21 @@ final class ChunkCrypto implements AutoCloseable {
                 plaintextCopy = owner.scratchMemory.allocate(Math.max(bytes, 1));
             }
             plaintextCopyUsed = Math.max(plaintextCopyUsed, bytes);
-            copyFromMapping(plain, offset, plaintextCopy.segment(), bytes, chunk);
+            copyFromMapping("the mapped input", plain, offset, plaintextCopy.segment(), bytes, chunk);
             return plaintextCopy.segment().asSlice(0, bytes);
         }
 
         /**
-         * A copy out of a mapping this store did not open (the caller's input). Native code never reads such
-         * memory; a truncated file faults in this Java copy, which the JDK reports as an asynchronous
-         * InternalError, most often here (else later in the same call: TensorStore turns it into the same error).
+         * A copy out of a mapping this store did not open (the caller's input, or ciphertext restored from a mapping
+         * without a {@link MappedSource}). Native code never reads such memory; a truncated file faults in this
+         * Java copy, which the JDK reports as an asynchronous InternalError: most often here, else a little later
+         * in the same call ({@link SealedStore#put} turns that into the same error too).
          */
-        private void copyFromMapping(MemorySegment from, long offset, MemorySegment to, long bytes, int chunk) {
+        private void copyFromMapping(String what, MemorySegment from, long offset, MemorySegment to, long bytes, int chunk) {
             try {
                 MemorySegment.copy(from, offset, to, 0, bytes);
             } catch (InternalError e) {
-                throw MappedSource.fileChanged("the mapped input", meta.name(), chunk);
+                throw MappedSource.fileChanged(what, meta.name(), chunk);
             }
         }
 
