@@ -41,7 +41,8 @@ import java.util.Optional;
  *
  * <p><b>Closing.</b> {@link #close()} zeroes all keys. Views still open are force-closed (zeroed,
  * invalidated) and close then throws {@link IllegalStateException} naming their tensors, so the leak
- * is reported while nothing is left behind.
+ * is reported while nothing is left behind. After close every method but {@code close} throws
+ * {@link IllegalStateException}.
  */
 public final class TensorStore implements AutoCloseable {
     static {
@@ -49,9 +50,17 @@ public final class TensorStore implements AutoCloseable {
     }
 
     private final SealedStore store;
+    /** A key source this store made for itself (a file's passphrase key): closed with the store. */
+    private volatile KeySource owned;
 
     private TensorStore(SealedStore store) {
         this.store = store;
+    }
+
+    /** Makes this store close {@code source} when it closes (the caller never saw the source). */
+    TensorStore owning(KeySource source) {
+        this.owned = source;
+        return this;
     }
 
     public static Builder builder() {
@@ -208,7 +217,14 @@ public final class TensorStore implements AutoCloseable {
      */
     @Override
     public void close() {
-        store.close();
+        try {
+            store.close();
+        } finally {
+            KeySource k = owned;
+            if (k != null) {
+                k.close();
+            }
+        }
     }
 
     private TensorInfo infoOf(String name) {

@@ -539,6 +539,7 @@ public final class SealedStore implements AutoCloseable {
     }
 
     public StoreStats stats() {
+        ensureOpen();
         long sealed = 0;
         for (TensorState st : tensors.values()) {
             sealed += st.table().sealedBytes();
@@ -599,6 +600,7 @@ public final class SealedStore implements AutoCloseable {
      * or new state. Old data keys are zeroed at the end.
      */
     public void deepRekey() {
+        ensureOpen();
         for (String name : new ArrayList<>(new TreeMap<>(tensors).keySet())) {
             TensorState st = tensors.get(name);
             if (st == null) {
@@ -714,6 +716,7 @@ public final class SealedStore implements AutoCloseable {
     }
 
     public String engineName() {
+        ensureOpen();
         return engine.name();
     }
 
