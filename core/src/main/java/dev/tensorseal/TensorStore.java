@@ -69,7 +69,12 @@ public final class TensorStore implements AutoCloseable {
 
     // ---- put ----
 
-    /** Seals {@code data} (exactly the tensor's byte size, little-endian elements) as a new tensor. {@code data} is not modified. */
+    /**
+     * Seals {@code data} (exactly the tensor's byte size, little-endian elements) as a new tensor. {@code data} is
+     * not modified. It may come from any arena, a confined one of the calling thread included: the store's pool
+     * threads cannot read such a segment, so a large one is copied, 4 MiB at a time, into plaintext budget (zeroed
+     * after) and sealed from there in parallel; without that budget free it is sealed on the calling thread.
+     */
     public TensorInfo put(String name, DType dtype, long[] shape, MemorySegment data) {
         TensorInfo info = TensorInfo.of(name, dtype, shape);
         store.put(info, data);

@@ -68,7 +68,7 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         }
         this.pool = new PlaintextPool(config.plaintextMemory(), config.plaintextBudgetBytes());
-        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool);
+        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool, pool);
     }
 
     /** An empty store with a fresh id. */
