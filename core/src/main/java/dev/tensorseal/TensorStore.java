@@ -30,6 +30,10 @@ import java.util.Optional;
  * }
  * }</pre>
  *
+ * <p><b>Names.</b> A new tensor's name is not empty, holds no control character (line breaks included) and no
+ * unpaired surrogate, and is not {@code __metadata__}: every name a store accepts survives a save, an export to
+ * safetensors and a re-import. {@code put} refuses any other with {@link IllegalArgumentException} saying why.
+ *
  * <p><b>Threads.</b> All methods are thread-safe. Many readers run at once; each tensor has one
  * writer at a time ({@link #write}); readers see the last committed state, never part of a commit.
  * Large tensors are sealed and opened chunk-parallel on the store's own pool.

@@ -320,6 +320,7 @@ public final class SealedStore implements AutoCloseable {
 
     /** Metadata with a fresh random tensor id for a tensor that must not exist yet (caller holds the read lock). */
     private TensorMeta newTensorMeta(TensorInfo info) {
+        TensorNames.check(info.name());
         if (tensors.containsKey(info.name())) {
             throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
         }
