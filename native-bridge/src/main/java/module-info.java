@@ -2,6 +2,8 @@
 module dev.tensorseal.nativebridge {
     requires com.sun.jna;
     exports dev.tensorseal.nativebridge;
+    // libc for core's own needs (environment, anonymous pages): one binding of libc, in this module.
+    exports dev.tensorseal.nativebridge.internal.ffm to dev.tensorseal.core;
     // JNA builds a proxy for the library interface and reads its methods reflectively.
     opens dev.tensorseal.nativebridge.internal.jna to com.sun.jna;
 }
