@@ -9,6 +9,7 @@ import dev.tensorseal.nativebridge.DeviceBuffer;
 import dev.tensorseal.nativebridge.GpuAesGcm;
 import dev.tensorseal.nativebridge.NativeException;
 import dev.tensorseal.nativebridge.PinnedBuffer;
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -176,7 +177,7 @@ public final class GpuSession implements AutoCloseable {
                 MemorySegment.copy(b.aad(), 0, aadStaging.segment(), 0, b.aad().byteSize());
                 gpu.copyToDevice(aadStaging, 0, aad, 0, b.aad().byteSize());
                 if (b.batch().count() > 0) {
-                    DeviceBatches.checkSealed(info.name(), gpu.seal(keys, 1, b.batch(), tensor.buffer(), aad, out));
+                    DeviceBatches.checkSealed(info.name(), gpu.seal(InsecureNonce.permit(), keys, 1, b.batch(), tensor.buffer(), aad, out));
                 }
                 gpu.copyToHost(out, 0, sealed, 0, b.sealedBytes());
                 gpu.synchronize();
