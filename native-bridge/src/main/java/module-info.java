@@ -1,4 +1,6 @@
 /** Native bridge: OS memory hardening (FFM and JNA), CUDA driver and NVML bindings. */
+// "module": core, the target of the qualified exports below, is built after this module, so javac cannot see it yet.
+@SuppressWarnings("module")
 module dev.tensorseal.nativebridge {
     requires com.sun.jna;
     exports dev.tensorseal.nativebridge;

@@ -179,6 +179,7 @@ public final class CpuAesGcm {
      * and writes the tag ({@code tag.byteSize()} bytes). {@code iv} must never repeat under this context's key:
      * hence the {@link InsecureNonce} permit, which only core holds.
      */
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
     public static void seal(InsecureNonce permit, MemorySegment context, MemorySegment iv, MemorySegment aad,
                             MemorySegment in, MemorySegment out, MemorySegment tag) {
         InsecureNonce.check(permit, "CpuAesGcm.seal");

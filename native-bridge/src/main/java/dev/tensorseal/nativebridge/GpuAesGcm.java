@@ -176,6 +176,7 @@ public final class GpuAesGcm implements AutoCloseable {
      * Seals every chunk of {@code batch} from {@code in} (plaintext) to {@code out} (ciphertext||tag) under the
      * batch's nonces, which must never repeat under a key (hence the {@link InsecureNonce} permit).
      */
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
     public int[] seal(InsecureNonce permit, DeviceBuffer keys, int keyCount, ChunkBatch batch, DeviceBuffer in,
                       DeviceBuffer aad, DeviceBuffer out) {
         InsecureNonce.check(permit, "GpuAesGcm.seal");
@@ -187,6 +188,7 @@ public final class GpuAesGcm implements AutoCloseable {
      * overlap uploads with decryption. {@code seal} picks the direction; sealing needs the {@link InsecureNonce}
      * permit (the descriptors' nonces must never repeat under a key), opening takes null.
      */
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
     public void launch(InsecureNonce permit, boolean seal, DeviceBuffer keys, int keyCount, DeviceBuffer descriptors, int count,
                        DeviceBuffer in, DeviceBuffer aad, DeviceBuffer out, DeviceBuffer status) {
         if (seal) {

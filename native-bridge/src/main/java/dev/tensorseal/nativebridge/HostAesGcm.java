@@ -55,6 +55,7 @@ public final class HostAesGcm {
      * gcm_seal_chunks: seals every chunk (output ciphertext || tag) under the nonces in {@code batch}, which must
      * never repeat under a key (hence the {@link InsecureNonce} permit); returns the per-chunk status.
      */
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
     public static int[] seal(InsecureNonce permit, MemorySegment keyContexts, int keyCount, ChunkBatch batch,
                              MemorySegment in, MemorySegment aad, MemorySegment out) {
         InsecureNonce.check(permit, "HostAesGcm.seal");

@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.store;
 
+import dev.tensorseal.CapacityException;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.internal.crypto.InsecureNonceAesGcm;
 import java.lang.foreign.Arena;
@@ -211,7 +212,7 @@ final class ChunkCrypto implements AutoCloseable {
     private PlaintextMemory.Block tryStaging(long bytes, String tensor) {
         try {
             return staging.take(bytes, tensor);
-        } catch (dev.tensorseal.CapacityException e) {
+        } catch (CapacityException e) {
             return null; // open views hold the budget: seal on this thread instead, slower but never refused
         }
     }
