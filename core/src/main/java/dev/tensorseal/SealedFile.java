@@ -43,9 +43,18 @@ public final class SealedFile {
         return TsealFiles.open(file, settings.config()).store();
     }
 
-    /** Opens a file sealed under a passphrase (Argon2id parameters and salt come from the header, bounded). */
+    /**
+     * Opens a file sealed under a passphrase (Argon2id parameters and salt come from the header, bounded). The
+     * key derived from it is zeroed when the store closes (or at once, if opening fails).
+     */
     public static TensorStore open(Path file, char[] passphrase) throws IOException {
-        return open(file, passphraseKeyFor(file, passphrase));
+        KeySource key = passphraseKeyFor(file, passphrase);
+        try {
+            return open(file, key).owning(key);
+        } catch (IOException | RuntimeException | Error e) {
+            key.close();
+            throw e;
+        }
     }
 
     /** A key for opening {@code file} from {@code passphrase}, with the Argon2id parameters recorded in it. */

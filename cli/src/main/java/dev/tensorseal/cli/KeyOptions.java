@@ -6,6 +6,8 @@ import dev.tensorseal.Wipe;
 import dev.tensorseal.internal.store.keys.EnvironmentText;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -17,8 +19,9 @@ import java.util.Set;
 /**
  * The key options: {@code --key-file FILE}, {@code --key-env VAR} (64 hex digits or base64) or
  * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix.
- * Environment values are read through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
- * never a Java String.
+ * Environment values are read once through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
+ * never a Java String, and the variable is then zeroed in place and unset, so {@code /proc/PID/environ} no longer
+ * shows it.
  */
 final class KeyOptions {
     static final String FILE = "--key-file";
@@ -66,9 +69,14 @@ final class KeyOptions {
             return KeySource.file(keyFile(value, err));
         }
         if (option.equals(names.get(1))) {
-            return KeySource.environment(value); // an unset variable fails at first use, naming it
+            return environmentKey(value);
         }
-        char[] passphrase = EnvironmentText.getenvChars(value);
+        char[] passphrase;
+        try {
+            passphrase = EnvironmentText.getenvChars(value);
+        } finally {
+            EnvironmentText.scrub(value);
+        }
         if (passphrase == null) {
             throw new UsageException("environment variable " + value + " is not set");
         }
@@ -79,6 +87,23 @@ final class KeyOptions {
             return existing == null ? SealedFile.newPassphraseKey(passphrase) : SealedFile.passphraseKeyFor(existing, passphrase);
         } finally {
             Wipe.wipe(passphrase);
+        }
+    }
+
+    /**
+     * Reads the key from {@code variable} once, into off-heap memory, then scrubs the variable from the process
+     * environment (and so from {@code /proc/PID/environ}), whether or not its value was a valid key.
+     */
+    private static KeySource environmentKey(String variable) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(KeySource.KEY_BYTES);
+            try (KeySource env = KeySource.environment(variable)) {
+                env.writeKey(key); // an unset variable fails here, naming it
+                return KeySource.bytes(key);
+            } finally {
+                key.fill((byte) 0);
+                EnvironmentText.scrub(variable);
+            }
         }
     }
 

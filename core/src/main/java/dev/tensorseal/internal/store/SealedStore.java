@@ -71,7 +71,7 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         }
         this.pool = new PlaintextPool(config.plaintextMemory(), config.plaintextBudgetBytes());
-        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool, config.plaintextMemory());
+        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool, pool, config.plaintextMemory());
     }
 
     /** An empty store with a fresh id. */
@@ -389,6 +389,7 @@ public final class SealedStore implements AutoCloseable {
 
     /** Metadata with a fresh random tensor id for a tensor that must not exist yet (caller holds the read lock). */
     private TensorMeta newTensorMeta(TensorInfo info) {
+        TensorNames.check(info.name());
         if (tensors.containsKey(info.name())) {
             throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
         }
@@ -608,6 +609,7 @@ public final class SealedStore implements AutoCloseable {
     }
 
     public StoreStats stats() {
+        ensureOpen();
         long sealed = 0;
         for (TensorState st : tensors.values()) {
             sealed += st.table().sealedBytes();
@@ -669,6 +671,7 @@ public final class SealedStore implements AutoCloseable {
      * or new state. Old data keys are zeroed at the end.
      */
     public void deepRekey() {
+        ensureOpen();
         for (String name : new ArrayList<>(new TreeMap<>(tensors).keySet())) {
             TensorState st = tensors.get(name);
             if (st == null) {
@@ -784,6 +787,7 @@ public final class SealedStore implements AutoCloseable {
     }
 
     public String engineName() {
+        ensureOpen();
         return engine.name();
     }
 
