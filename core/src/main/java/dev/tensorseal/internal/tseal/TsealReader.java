@@ -25,7 +25,7 @@ public final class TsealReader {
 
     /** The header read without a key: for {@code inspect}; nothing in it is authenticated. */
     public static TsealHeader readUnverified(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = channel(path)) {
             ByteBuffer region = readRegion(ch, path);
             return TsealHeader.decode(region, path.getFileName().toString());
         }
@@ -33,7 +33,7 @@ public final class TsealReader {
 
     /** The key-derivation parameters in the (unauthenticated) header, or null when sealed under a raw key. */
     public static KdfParams kdfOf(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = channel(path)) {
             return TsealHeader.decodePrefix(readRegion(ch, path), path.getFileName().toString()).kdf();
         }
     }
@@ -44,7 +44,7 @@ public final class TsealReader {
     /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
     public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
         String source = path.getFileName().toString();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = channel(path)) {
             ByteBuffer region = readRegion(ch, path);
             TsealHeader.Prefix prefix = TsealHeader.decodePrefix(region, source);
             try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
@@ -117,6 +117,11 @@ public final class TsealReader {
                         + (at + m) + " is not zero");
             }
         }
+    }
+
+    private static FileChannel channel(Path path) throws IOException {
+        dev.tensorseal.internal.safetensors.SafetensorsFile.requireRegular(path); // a FIFO would block the open
+        return FileChannel.open(path, StandardOpenOption.READ);
     }
 
     private static ByteBuffer readRegion(FileChannel ch, Path path) throws IOException {
