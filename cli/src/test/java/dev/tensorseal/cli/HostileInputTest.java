@@ -200,8 +200,9 @@ class HostileInputTest {
 
     @Test
     void benchChecksThePlotFolderBeforeBenchmarking() {
-        var r = run("bench", "--size", "8MiB", "--quiet", "--plot", dir.resolve("nonexistent/x.png").toString());
+        var r = run("bench", "--size", "8MiB", "--plot", dir.resolve("nonexistent/x.png").toString());
         assertOneLineError(r, 2, "does not exist");
         assertEquals("", r.out(), "the benchmark ran before the plot path was checked");
+        assertOneLineError(run("bench", "--quiet", "--size", "12345"), 2, "multiple of 64 KiB"); // --quiet accepted
     }
 }

@@ -72,7 +72,7 @@ public final class TsealReader {
             for (TsealHeader.Entry e : header.tensors()) {
                 long end = e.endBytes();
                 if (e.dataOffsetBytes() < previousEnd || end > size || end < e.dataOffsetBytes()) {
-                    throw new IntegrityException(source + ": tensor '" + e.info().name() + "' data at " + e.dataOffsetBytes()
+                    throw new IntegrityException(source + ": tensor " + TsealFiles.printable(e.info().name()) + " data at " + e.dataOffsetBytes()
                             + " overlaps the header or another tensor, or runs past the end");
                 }
                 previousEnd = end;

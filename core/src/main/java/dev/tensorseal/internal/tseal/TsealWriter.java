@@ -122,8 +122,7 @@ public final class TsealWriter {
                     throw new IOException("cannot rename atomically in " + dir + ": " + e.getMessage(), e);
                 }
             } else {
-                // link(2) never replaces: a file that appeared since the caller checked is kept, not overwritten.
-                Files.createLink(target, tmp);
+                place(tmp, target);
             }
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true);
@@ -133,6 +132,22 @@ public final class TsealWriter {
         } finally {
             Files.deleteIfExists(tmp); // gone after a rename; the second name after a link
             TempFiles.release(tmp);
+        }
+    }
+
+    /** Moves {@code tmp} to a {@code target} that must not exist. */
+    private static void place(Path tmp, Path target) throws IOException {
+        try {
+            // link(2) never replaces: a file that appeared since the caller checked is kept, not overwritten.
+            Files.createLink(target, tmp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            // A file system without hard links: check, then rename (a file created in between would be replaced).
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(target.toString());
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         }
     }
 
