@@ -70,12 +70,16 @@ final class BenchCommand implements Command {
                 case "--size" -> size = parseSize(value(args, ++i, a));
                 case "--threads" -> threads = parseThreads(value(args, ++i, a));
                 case "--json" -> json = true;
+                case "--quiet", "-q" -> { } // accepted on every command; bench draws no progress bar
                 case "--plot" -> plot = Path.of(value(args, ++i, a));
                 default -> throw new UsageException("unknown argument '" + a + "'");
             }
         }
         if (plot != null && !plot.getFileName().toString().endsWith(".png")) {
             throw new UsageException("--plot needs a .png file name, got " + plot);
+        }
+        if (plot != null) {
+            Paths.output(plot.toString(), true); // before the benchmark: a bad folder fails in a second, not after minutes
         }
         Map<String, Object> r = new BenchRun(size, threads, plot, json ? err : out).run();
         if (json) {

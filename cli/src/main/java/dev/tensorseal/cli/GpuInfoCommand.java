@@ -28,6 +28,7 @@ final class GpuInfoCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        args = Args.withoutQuiet(args);
         if (!args.isEmpty()) {
             throw new UsageException("gpu-info takes no arguments, got " + String.join(" ", args));
         }

@@ -28,14 +28,14 @@ final class InspectCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: tensorseal inspect FILE.tseal [KEY]\n"
+        return "usage: tensorseal inspect FILE.tseal [KEY] [--quiet]\n"
                 + "Without a key nothing printed is authenticated. With a key the header's MAC is checked (chunks are\n"
                 + "not read; use verify for that).\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse(args, KeyOptions.OPTIONS, Set.of(), Map.of());
+        Args a = Args.parse(args, KeyOptions.EXISTING_OPTIONS, Set.of("--quiet"), Map.of("-q", "--quiet"));
         Path file = Paths.input(a.single(".tseal file"));
         TsealHeader h;
         String status;
@@ -51,7 +51,7 @@ final class InspectCommand implements Command {
             h = TsealReader.readUnverified(file);
             status = "UNVERIFIED (no key given: nothing below is authenticated)";
         }
-        out.println("file:    " + file + " (" + h.totalFileBytes() + " bytes, format 1, id "
+        out.println("file:    " + file + " (" + h.totalFileBytes() + " bytes, format " + TsealHeader.VERSION + ", id "
                 + HexFormat.of().formatHex(h.fileId()) + ")");
         out.println("header:  " + status);
         out.println("key:     " + (h.kdf() == null ? "raw 256-bit key" : "passphrase (Argon2id " + h.kdf().memoryKiB()
@@ -63,12 +63,18 @@ final class InspectCommand implements Command {
         long chunks = 0;
         for (TsealHeader.Entry e : h.tensors()) {
             String shape = Arrays.stream(e.info().shape()).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
-            out.printf("%-40s %-5s %-20s %14d %7d %10d%n", e.info().name(), e.info().dtype().name(), shape,
+            out.printf("%-40s %-5s %-20s %14d %7d %10d%n", printable(e.info().name()), e.info().dtype().name(), shape,
                     e.info().byteSize(), e.chunkCount(), e.chunkSizeBytes());
             total += e.info().byteSize();
             chunks += e.chunkCount();
         }
         out.println(h.tensors().size() + " tensors, " + chunks + " chunks, " + total + " bytes of plaintext");
         return 0;
+    }
+
+    /** A name with control characters shown as {@code ?}: an unverified header must not drive the terminal. */
+    private static String printable(String name) {
+        return name.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

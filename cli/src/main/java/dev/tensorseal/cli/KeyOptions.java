@@ -1,8 +1,10 @@
 package dev.tensorseal.cli;
 
+import dev.tensorseal.KdfLimits;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
 import dev.tensorseal.Wipe;
+import dev.tensorseal.internal.crypto.Argon2id;
 import dev.tensorseal.internal.store.keys.EnvironmentText;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,10 +30,16 @@ final class KeyOptions {
     static final String ENV = "--key-env";
     static final String PASSPHRASE_ENV = "--passphrase-env";
     static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV);
+    static final String MAX_KDF_MEMORY = "--max-kdf-memory";
+    static final String MAX_KDF_PASSES = "--max-kdf-passes";
+    /** The key options of a command that opens an existing file: the key, and limits on its Argon2id cost. */
+    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, MAX_KDF_MEMORY, MAX_KDF_PASSES);
     static final Set<String> NEW_OPTIONS = Set.of("--new" + FILE.substring(1), "--new" + ENV.substring(1),
             "--new" + PASSPHRASE_ENV.substring(1));
     static final String KEY_HELP = "key: --key-file FILE (32 raw bytes, see keygen) | --key-env VAR (64 hex digits or base64)\n"
-            + "     | --passphrase-env VAR (a passphrase; Argon2id, 64 MiB, 3 passes)";
+            + "     | --passphrase-env VAR (a passphrase; Argon2id, 64 MiB, 3 passes)\n"
+            + "     opening a passphrase file: --max-kdf-memory MiB (default 256), --max-kdf-passes N (default 8) bound the\n"
+            + "     Argon2id cost its unauthenticated header may ask for";
 
     private KeyOptions() {}
 
@@ -84,7 +92,8 @@ final class KeyOptions {
             if (passphrase.length == 0) {
                 throw new UsageException("environment variable " + value + " is empty");
             }
-            return existing == null ? SealedFile.newPassphraseKey(passphrase) : SealedFile.passphraseKeyFor(existing, passphrase);
+            return existing == null ? SealedFile.newPassphraseKey(passphrase)
+                    : SealedFile.passphraseKeyFor(existing, passphrase, limits(a));
         } finally {
             Wipe.wipe(passphrase);
         }
@@ -105,6 +114,29 @@ final class KeyOptions {
                 EnvironmentText.scrub(variable);
             }
         }
+    }
+
+    /** The Argon2id limits the command line sets, each defaulting to {@link KdfLimits#DEFAULTS}. */
+    static KdfLimits limits(Args a) {
+        int memoryMiB = intOption(a, MAX_KDF_MEMORY, KdfLimits.DEFAULTS.maxMemoryKiB() / 1024, 1, Argon2id.MAX_MEMORY_KIB / 1024);
+        int passes = intOption(a, MAX_KDF_PASSES, KdfLimits.DEFAULTS.maxIterations(), 1, Argon2id.MAX_ITERATIONS);
+        return new KdfLimits(memoryMiB * 1024, passes);
+    }
+
+    private static int intOption(Args a, String option, int fallback, int min, int max) {
+        String v = a.value(option).orElse(null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
     }
 
     private static Path keyFile(String arg, PrintStream err) throws IOException {

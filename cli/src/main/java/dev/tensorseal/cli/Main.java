@@ -4,6 +4,7 @@ import dev.tensorseal.IntegrityException;
 import dev.tensorseal.TensorSealException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,6 +54,10 @@ public final class Main {
             err.println("tensorseal " + name + ": " + e.getMessage());
             trace(debug, e, err);
             return 1;
+        } catch (FileAlreadyExistsException e) {
+            err.println("tensorseal " + name + ": " + e.getFile() + " already exists (pass --force to replace it)");
+            trace(debug, e, err);
+            return 2;
         } catch (NoSuchFileException e) {
             err.println("tensorseal " + name + ": no such file: " + e.getMessage());
             trace(debug, e, err);

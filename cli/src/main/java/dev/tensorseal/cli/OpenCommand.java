@@ -3,7 +3,6 @@ package dev.tensorseal.cli;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
-import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,29 +28,36 @@ final class OpenCommand implements Command {
         return "usage: tensorseal open IN.tseal -o OUT KEY [--force] [--quiet]\n"
                 + "Writes plaintext: OUT.safetensors, a shard index OUT.json with its shards beside it, or OUT.onnx\n"
                 + "(initializers inline), whichever the file was sealed from. A chunk that fails authentication stops the\n"
-                + "export and leaves no output (a sharded export verifies every chunk before writing its first shard).\n"
+                + "export and leaves no output (a sharded export verifies every chunk before writing its first shard, and\n"
+                + "removes the shards it wrote if a later one fails). Existing files, shards included, are replaced only\n"
+                + "with --force.\n"
                 + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
+        Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
         values.add("--out");
         Args a = Args.parse(args, values, Set.of("--force", "--quiet"), Map.of("-o", "--out", "-q", "--quiet"));
         Path in = Paths.input(a.single("input .tseal file"));
         Path target = Paths.output(a.required("--out"), a.flag("--force"));
-        TsealHeader unverified = TsealReader.readUnverified(in);
-        long total = unverified.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
-        try (KeySource key = KeyOptions.forExisting(a, in, err);
-                Progress progress = Progress.start("open", total, a.flag("--quiet"), err)) {
-            if (unverified.metadata().getOrDefault("source", "").equals("sharded")) {
-                // Shards are renamed into place one by one: authenticate everything before the first one lands.
-                TsealFiles.verify(in, key, bytes -> { });
+        TsealHeader header;
+        try (KeySource key = KeyOptions.forExisting(a, in, err)) {
+            // The header is authenticated before any field of it is used, even for the progress total.
+            TsealFiles.Opened opened = TsealFiles.open(in, key);
+            header = opened.header();
+            long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+            try (Progress progress = Progress.start("open", total, a.flag("--quiet"), err)) {
+                if (header.metadata().getOrDefault("source", "").equals("sharded")) {
+                    // Shards are renamed into place one by one: authenticate everything before the first one lands.
+                    TsealFiles.verify(in, key, bytes -> { });
+                }
+                TsealFiles.export(opened, target, progress, a.flag("--force"));
             }
-            TsealFiles.export(in, key, target, progress);
         }
-        String source = unverified.metadata().getOrDefault("source", "store");
-        out.println("wrote " + target + " (" + source + ", " + unverified.tensors().size() + " tensors, " + total + " bytes)");
+        long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+        String source = header.metadata().getOrDefault("source", "store");
+        out.println("wrote " + target + " (" + source + ", " + header.tensors().size() + " tensors, " + total + " bytes)");
         return 0;
     }
 }

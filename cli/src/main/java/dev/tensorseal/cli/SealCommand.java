@@ -27,15 +27,18 @@ final class SealCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: tensorseal seal IN -o OUT.tseal KEY [--force] [--quiet]\n"
-                + "IN: model.safetensors | model.safetensors.index.json (sharded) | model.onnx\n" + KeyOptions.KEY_HELP;
+        return "usage: tensorseal seal IN -o OUT.tseal KEY [--force] [--quiet] [--follow-shard-links]\n"
+                + "IN: model.safetensors | model.safetensors.index.json (sharded) | model.onnx\n"
+                + "A shard that is a symbolic link to a file outside the index's folder is refused unless --follow-shard-links\n"
+                + "(a Hugging Face cache snapshot links its shards to ../../blobs).\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
         values.add("--out");
-        Args a = Args.parse(args, values, Set.of("--force", "--quiet"), Map.of("-o", "--out", "-q", "--quiet"));
+        Args a = Args.parse(args, values, Set.of("--force", "--quiet", "--follow-shard-links"),
+                Map.of("-o", "--out", "-q", "--quiet"));
         Path in = Paths.input(a.single("input file"));
         Path target = Paths.output(a.required("--out"), a.flag("--force"));
         String name = in.getFileName().toString();
@@ -44,7 +47,7 @@ final class SealCommand implements Command {
             if (name.endsWith(".onnx")) {
                 TsealFiles.importOnnx(in, key, target, progress);
             } else if (name.endsWith(".safetensors") || name.endsWith(".json")) {
-                TsealFiles.importSafetensors(in, key, target, progress);
+                TsealFiles.importSafetensors(in, key, target, progress, a.flag("--follow-shard-links"));
             } else {
                 throw new UsageException("cannot tell the format of " + in + ": expected .safetensors, .json (shard index) or .onnx");
             }

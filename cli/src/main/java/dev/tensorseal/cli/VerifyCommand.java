@@ -3,7 +3,6 @@ package dev.tensorseal.cli;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
-import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,16 +31,22 @@ final class VerifyCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse(args, KeyOptions.OPTIONS, Set.of("--quiet"), Map.of("-q", "--quiet"));
+        Args a = Args.parse(args, KeyOptions.EXISTING_OPTIONS, Set.of("--quiet"), Map.of("-q", "--quiet"));
         Path file = Paths.input(a.single(".tseal file"));
-        TsealHeader unverified = TsealReader.readUnverified(file);
-        long total = unverified.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
-        long chunks = unverified.tensors().stream().mapToLong(TsealHeader.Entry::chunkCount).sum();
-        try (KeySource key = KeyOptions.forExisting(a, file, err);
-                Progress progress = Progress.start("verify", total, a.flag("--quiet"), err)) {
-            TsealFiles.verify(file, key, progress);
+        TsealHeader header;
+        try (KeySource key = KeyOptions.forExisting(a, file, err)) {
+            // Authenticated before any field is used: an edited header is exit 1 here, never a parse error.
+            TsealFiles.Opened opened = TsealFiles.open(file, key);
+            header = opened.header();
+            opened.store().close();
+            long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+            try (Progress progress = Progress.start("verify", total, a.flag("--quiet"), err)) {
+                TsealFiles.verify(file, key, progress);
+            }
         }
-        out.println("ok: " + file + ": header and " + chunks + " chunks of " + unverified.tensors().size() + " tensors ("
+        long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+        long chunks = header.tensors().stream().mapToLong(TsealHeader.Entry::chunkCount).sum();
+        out.println("ok: " + file + ": header and " + chunks + " chunks of " + header.tensors().size() + " tensors ("
                 + total + " bytes) authenticated");
         return 0;
     }

@@ -112,9 +112,20 @@ public final class OnnxModel {
             if (d < 0) {
                 throw new OnnxFormatException("initializer '" + name + "' has negative dimension " + d);
             }
-            elements = Math.multiplyExact(elements, d);
+            try {
+                elements = Math.multiplyExact(elements, d);
+            } catch (ArithmeticException e) {
+                throw new OnnxFormatException("initializer '" + name + "' has dims " + java.util.Arrays.toString(f.dims)
+                        + " whose product overflows 64 bits");
+            }
         }
-        long bytes = Math.multiplyExact(elements, type.elementBytes);
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(elements, type.elementBytes);
+        } catch (ArithmeticException e) {
+            throw new OnnxFormatException("initializer '" + name + "' has dims " + java.util.Arrays.toString(f.dims)
+                    + " whose byte size overflows 64 bits");
+        }
         MemorySegment data;
         if (f.raw != null) {
             data = f.raw;

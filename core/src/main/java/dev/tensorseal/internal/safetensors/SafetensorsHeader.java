@@ -89,6 +89,9 @@ public record SafetensorsHeader(List<SafetensorsEntry> tensors, Map<String, Stri
     }
 
     private static SafetensorsEntry readEntry(JsonParser p, String name, String source) {
+        if (name.isEmpty()) {
+            throw new SafetensorsException(source + ": a tensor has an empty name (tensorseal needs a name to find it by)");
+        }
         String where = "tensor '" + name + "'";
         expect(p.nextToken(), JsonToken.START_OBJECT, source, where);
         String dtype = null;

@@ -42,7 +42,8 @@ public final class SealedStore implements AutoCloseable {
     private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
     private final ConcurrentHashMap<String, TensorState> tensors = new ConcurrentHashMap<>();
     private final Set<ViewLease> openViews = ConcurrentHashMap.newKeySet();
-    private final List<DataKey> retired = new ArrayList<>();
+    /** Insertion-ordered identity set: retiring is O(1), so a store of many small tensors seals in linear time. */
+    private final Set<DataKey> retired = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>());
     /** Ciphertext memory of removed tensors, for the next put of about their size. */
     private final CiphertextPool ciphertextPool = CiphertextPool.fromSystemProperty();
 
@@ -818,9 +819,7 @@ public final class SealedStore implements AutoCloseable {
 
     private void retire(DataKey k) {
         synchronized (retired) {
-            if (!retired.contains(k)) {
-                retired.add(k);
-            }
+            retired.add(k);
         }
     }
 

@@ -10,13 +10,13 @@ import dev.tensorseal.TensorView;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
+import dev.tensorseal.internal.onnx.OnnxFormatException;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
 import dev.tensorseal.internal.onnx.OnnxModel;
 import dev.tensorseal.internal.onnx.OnnxRestore;
 import dev.tensorseal.internal.safetensors.SafetensorsEntry;
 import dev.tensorseal.internal.safetensors.SafetensorsFile;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
-import dev.tensorseal.internal.safetensors.ShardIndex;
 import dev.tensorseal.internal.safetensors.ShardedCheckpoint;
 import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.NonceObserver;
@@ -29,13 +29,17 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -47,6 +51,11 @@ import java.util.function.LongConsumer;
 public final class TsealFiles {
     /** Name of the U8 tensor that holds an imported ONNX graph (initializers external, no weight bytes). */
     public static final String ONNX_GRAPH_TENSOR = "__tensorseal_onnx_graph__";
+    /**
+     * Prefix of a shard's {@code __metadata__} entry: {@code shardmeta.SHARD/KEY}. A shard name has no {@code /},
+     * so the split is unambiguous; files before it wrote {@code st.SHARD.KEY} (read by {@link ShardMetadata}).
+     */
+    static final String SHARD_METADATA = "shardmeta.";
     static final long EXPORT_SLICE_BYTES = 16L << 20;
 
     private TsealFiles() {}
@@ -114,8 +123,17 @@ public final class TsealFiles {
 
     /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
     public static void importSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        importSafetensors(in, key, out, progressBytes, false);
+    }
+
+    /**
+     * As {@link #importSafetensors(Path, KeySource, Path, LongConsumer)}; {@code followOutsideLinks} lets a shard be
+     * a symbolic link to a file outside the index's folder (refused by default).
+     */
+    public static void importSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes,
+            boolean followOutsideLinks) throws IOException {
         try {
-            sealSafetensors(in, key, out, progressBytes);
+            sealSafetensors(in, key, out, progressBytes, followOutsideLinks);
         } catch (RuntimeException | Error e) {
             throw inputChanged(in, e);
         }
@@ -136,16 +154,17 @@ public final class TsealFiles {
         throw (Error) e;
     }
 
-    private static void sealSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+    private static void sealSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes,
+            boolean followOutsideLinks) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         try (TensorStore store = newStore(key)) {
             if (in.getFileName().toString().endsWith(".json")) {
                 metadata.put("source", "sharded");
-                try (ShardedCheckpoint c = ShardedCheckpoint.open(in)) {
+                try (ShardedCheckpoint c = ShardedCheckpoint.open(in, followOutsideLinks)) {
                     c.index().metadataJson().forEach((k, v) -> metadata.put("index." + k, v));
                     for (SafetensorsFile shard : c.shards()) {
                         String name = shard.path().getFileName().toString();
-                        shard.header().metadata().forEach((k, v) -> metadata.put("st." + name + "." + k, v));
+                        shard.header().metadata().forEach((k, v) -> metadata.put(SHARD_METADATA + name + "/" + k, v));
                         for (SafetensorsEntry e : shard.header().tensors()) {
                             metadata.put("shard." + e.name(), name);
                         }
@@ -185,12 +204,17 @@ public final class TsealFiles {
     }
 
     private static void sealOnnx(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        SafetensorsFile.requireRegular(in);
         try (TensorStore store = newStore(key); Arena arena = Arena.ofShared();
                 FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
             MemorySegment model = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             SecureMemory.system().excludeFromDumps(model); // plaintext weights: kept out of core dumps
             OnnxModel m = OnnxModel.read(model);
             for (OnnxInitializer i : m.initializers()) {
+                if (i.name().equals(ONNX_GRAPH_TENSOR)) {
+                    throw new OnnxFormatException("an initializer is named " + ONNX_GRAPH_TENSOR
+                            + ", the name tensorseal keeps for the model's graph: rename it to seal the model");
+                }
                 store.put(i.name(), DType.of(i.dtype()), i.dims(), i.data());
                 progressBytes.accept(i.data().byteSize());
             }
@@ -206,22 +230,31 @@ public final class TsealFiles {
     /**
      * Exports to the source format: a .safetensors file, a sharded checkpoint (out = the index path; shards are
      * written beside it under their original names), or for ONNX-sourced files the .onnx with weights restored.
+     * Existing files are replaced.
      */
     public static void export(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
-        Opened o = open(in, key);
+        export(open(in, key), out, progressBytes, true);
+    }
+
+    /**
+     * Exports an opened file (closing its store) as {@link #export(Path, KeySource, Path, LongConsumer)}; without
+     * {@code replace} no existing file is overwritten ({@link java.nio.file.FileAlreadyExistsException}). A sharded
+     * export that fails removes the shards it already wrote.
+     */
+    public static void export(Opened o, Path out, LongConsumer progressBytes, boolean replace) throws IOException {
         try (TensorStore store = o.store()) {
             Map<String, String> md = o.header().metadata();
             String source = md.getOrDefault("source", "store");
             switch (source) {
-                case "onnx" -> exportOnnx(store, out, progressBytes);
-                case "sharded" -> exportSharded(store, md, out, progressBytes);
-                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes);
+                case "onnx" -> exportOnnx(store, out, progressBytes, replace);
+                case "sharded" -> ShardedExport.write(store, md, out, progressBytes, replace);
+                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes, replace);
             }
         }
     }
 
     /** Writes the .onnx back with every initializer's plaintext inline, streamed slice by slice from the store. */
-    private static void exportOnnx(TensorStore store, Path out, LongConsumer progress) throws IOException {
+    private static void exportOnnx(TensorStore store, Path out, LongConsumer progress, boolean replace) throws IOException {
         byte[] graph;
         try (TensorView v = store.read(ONNX_GRAPH_TENSOR)) {
             graph = v.toByteArray(); // structure only: the importer stored it with no weight bytes
@@ -229,7 +262,7 @@ public final class TsealFiles {
         List<OnnxRestore.Piece> plan = OnnxRestore.plan(MemorySegment.ofArray(graph), name -> store.info(name)
                 .orElseThrow(() -> new TensorSealException("the stored graph names initializer '" + name
                         + "', which the file does not hold")).byteSize());
-        TsealWriter.atomicWrite(out, ch -> {
+        TsealWriter.atomicWrite(out, replace, null, ch -> {
             long[] at = {0};
             for (OnnxRestore.Piece p : plan) {
                 switch (p) {
@@ -250,12 +283,20 @@ public final class TsealFiles {
     static List<String> names(TensorStore store, Map<String, String> md) {
         String order = md.get("order");
         if (order != null) {
-            return order.isEmpty() ? List.of() : List.of(order.split("\n", -1));
+            List<String> names = order.isEmpty() ? List.of() : List.of(order.split("\n", -1));
+            Set<String> seen = new HashSet<>();
+            for (String n : names) {
+                if (!seen.add(n)) {
+                    throw new TensorSealException("the file's tensor order names tensor " + printable(n)
+                            + " twice: refusing to export a file with a duplicate key");
+                }
+            }
+            return names;
         }
         return store.list().stream().map(TensorInfo::name).filter(n -> !n.equals(ONNX_GRAPH_TENSOR)).toList();
     }
 
-    private static Map<String, String> prefixed(Map<String, String> md, String prefix) {
+    static Map<String, String> prefixed(Map<String, String> md, String prefix) {
         Map<String, String> out = new LinkedHashMap<>();
         md.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
@@ -265,27 +306,14 @@ public final class TsealFiles {
         return out;
     }
 
-    private static void exportSharded(TensorStore store, Map<String, String> md, Path indexOut, LongConsumer progress)
-            throws IOException {
-        Map<String, String> weightMap = new LinkedHashMap<>(prefixed(md, "shard."));
-        Map<String, List<String>> byShard = new LinkedHashMap<>();
-        weightMap.forEach((t, s) -> byShard.computeIfAbsent(s, x -> new ArrayList<>()).add(t));
-        Path dir = indexOut.toAbsolutePath().getParent();
-        for (var e : byShard.entrySet()) {
-            exportSafetensors(store, e.getValue(), prefixed(md, "st." + e.getKey() + "."), dir.resolve(e.getKey()), progress);
-        }
-        byte[] index = new ShardIndex(weightMap, prefixed(md, "index.")).encode();
-        TsealWriter.atomicWrite(indexOut, ch -> TsealWriter.writeAt(ch, java.nio.ByteBuffer.wrap(index), 0));
-    }
-
     static void exportSafetensors(TensorStore store, List<String> names, Map<String, String> metadata, Path out,
-            LongConsumer progress) throws IOException {
+            LongConsumer progress, boolean replace) throws IOException {
         List<SafetensorsWriter.Declared> declared = new ArrayList<>();
         for (String n : names) {
             TensorInfo info = store.info(n).orElseThrow(() -> new TensorSealException("the file has no tensor '" + n + "'"));
             declared.add(new SafetensorsWriter.Declared(n, info.dtype().name(), info.shape()));
         }
-        TsealWriter.atomicWrite(out, ch -> {
+        TsealWriter.atomicWrite(out, replace, null, ch -> {
             SafetensorsWriter w = new SafetensorsWriter(ch, declared, metadata);
             for (String n : names) {
                 streamTensor(store, n, w::write, progress);
@@ -335,10 +363,40 @@ public final class TsealFiles {
 
     /** Rewrites {@code file} with its data keys wrapped under {@code newKey}; chunk ciphertext is copied unchanged. */
     public static void rekey(Path file, KeySource oldKey, KeySource newKey) throws IOException {
-        Opened o = open(file, oldKey);
+        rekey(file, oldKey, newKey, false);
+    }
+
+    /**
+     * Rewrites the file {@code file} names (through symbolic links) with its data keys wrapped under {@code newKey},
+     * keeping its mode. With {@code deep} every tensor is first re-sealed under a fresh data key (chunks decrypted
+     * and re-encrypted in memory), so the old data keys no longer open anything in the new file.
+     */
+    public static void rekey(Path file, KeySource oldKey, KeySource newKey, boolean deep) throws IOException {
+        Path real = file.toRealPath(); // a rename over a link would replace the link and leave the file under the old key
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(real);
+        Opened o = open(real, oldKey);
         try (TensorStore store = o.store()) {
+            if (deep) {
+                store.deepRekey();
+            }
             store.rekey(newKey);
-            save(store, file, o.header().metadata()); // under newKey, the store's key now
+            SealedStore s = StoreBridge.unwrap(store);
+            KdfParams kdf = newKey instanceof PassphraseKey p ? p.params() : null;
+            // The store's own key, which is newKey now; the real file's mode is kept.
+            TsealWriter.write(s.snapshot(), s.currentKey(), kdf, o.header().metadata(), real, mode);
         }
+    }
+
+    /** {@code s} quoted, with control characters escaped: names from a file never reach a terminal raw. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder("'");
+        s.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == '\'') {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.append('\'').toString();
     }
 }
