@@ -24,6 +24,7 @@ import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;
 import dev.tensorseal.internal.store.TensorMeta;
+import dev.tensorseal.internal.store.TensorNames;
 import dev.tensorseal.nativebridge.SecureMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -389,14 +390,6 @@ public final class TsealFiles {
 
     /** {@code s} quoted, with control characters escaped: names from a file never reach a terminal raw. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder("'");
-        s.codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || c == '\'') {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.append('\'').toString();
+        return "'" + TensorNames.printable(s).replace("'", "\\u0027") + "'";
     }
 }
