@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.onnx;
 
+import dev.tensorseal.internal.store.TensorNames;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -101,6 +102,10 @@ public final class OnnxModel {
         String name = f.name == null ? "" : f.name;
         if (name.isEmpty()) {
             throw new OnnxFormatException("an initializer has no name");
+        }
+        String problem = TensorNames.problem(name); // the store's one rule, checked where the name enters
+        if (problem != null) {
+            throw new OnnxFormatException("initializer: " + problem);
         }
         if (f.external) {
             throw new OnnxFormatException("initializer '" + name + "' already keeps its data in an external file;"
