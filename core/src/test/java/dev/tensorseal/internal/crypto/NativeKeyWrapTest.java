@@ -91,6 +91,22 @@ class NativeKeyWrapTest {
     }
 
     @Test
+    void theJdkFallbackGivesTheSameWrapsAndFailsClosedToo() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int length : new int[] {1, 7, 8, 9, 16, 31, 32, 33, 64}) {
+            byte[] plaintext = new byte[length];
+            r.nextBytes(plaintext);
+            try (SecretBytes kek = random(r, 32)) {
+                byte[] wrapped = JdkKeyWrap.wrap(kek, true, plaintext);
+                assertArrayEquals(NativeKeyWrap.wrap(kek, true, MemorySegment.ofArray(plaintext)), wrapped, "length " + length);
+                assertArrayEquals(plaintext, JdkKeyWrap.unwrap(kek, true, wrapped));
+                wrapped[0] ^= 1;
+                assertThrows(IntegrityException.class, () -> JdkKeyWrap.unwrap(kek, true, wrapped));
+            }
+        }
+    }
+
+    @Test
     void kwpPaddingAndLengthChecksRejectWhatTheJdkRejects() {
         // A KWP ciphertext whose message length claims more than its blocks hold (the JDK rejects it too).
         try (SecretBytes kek = SecretBytes.takeAndWipe(new byte[32])) {
