@@ -52,13 +52,15 @@ public final class AesKeyWrap {
     private static final MethodHandle tkw_unwrap = LIB.downcall("tkw_unwrap", FunctionDescriptor.of(JAVA_LONG,
             ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG), CRITICAL);
 
+    /** The prefix of the reasons no build or install step can change: this machine cannot run the native key wrap. */
+    static final String NOT_THIS_MACHINE = "not for this machine: ";
     private static final String UNAVAILABLE = probe();
 
     private AesKeyWrap() {}
 
     private static String probe() {
         if (!BundledResources.platform().endsWith("-x86_64")) {
-            return "the AES-NI key wrap is x86-64 code, this is " + BundledResources.platform();
+            return NOT_THIS_MACHINE + "the AES-NI key wrap is x86-64 code, this is " + BundledResources.platform();
         }
         if (!LIB.available()) {
             return LIB.unavailableReason().orElseThrow();
@@ -69,7 +71,7 @@ public final class AesKeyWrap {
                 return BundledResources.KEY_WRAP_LIBRARY + " has ABI " + abi + ", this binding expects " + ABI_VERSION;
             }
             if ((int) LIB.require(tkw_supported, "tkw_supported").invokeExact() != 1) {
-                return "this CPU lacks AES-NI";
+                return NOT_THIS_MACHINE + "this CPU lacks AES-NI";
             }
             return null;
         } catch (Throwable t) {
@@ -80,6 +82,11 @@ public final class AesKeyWrap {
     /** Why the native key wrap cannot run here (not x86-64, library not packaged, no native access, no AES-NI); empty when it can. */
     public static Optional<String> unavailableReason() {
         return Optional.ofNullable(UNAVAILABLE);
+    }
+
+    /** True when the machine itself (not x86-64, no AES-NI) rules the native key wrap out; no build step changes that. */
+    public static boolean unsupportedMachine() {
+        return UNAVAILABLE != null && UNAVAILABLE.startsWith(NOT_THIS_MACHINE);
     }
 
     private static void requireAvailable() {
