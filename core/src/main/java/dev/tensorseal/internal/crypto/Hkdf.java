@@ -50,16 +50,16 @@ public final class Hkdf {
     /** Fills {@code okm} from {@code ikm}; an empty or null salt is HashLen zeros, a null info is empty. */
     private static void derive(MemorySegment ikm, byte[] salt, byte[] info, MemorySegment okm) {
         byte[] s = (salt == null || salt.length == 0) ? new byte[HASH_LEN] : salt;
-        try (SecretBytes prk = SecretBytes.allocate(HASH_LEN);
-                SecretBytes block = SecretBytes.allocate(HASH_LEN)) {
+        try (KeyScratch scratch = KeyScratch.take(2 * HASH_LEN)) {
+            MemorySegment prk = scratch.segment().asSlice(0, HASH_LEN);
+            MemorySegment t = scratch.segment().asSlice(HASH_LEN, HASH_LEN);
             // HKDF-Extract: PRK = HMAC(salt, IKM)
             try (HmacSha256 extract = new HmacSha256(MemorySegment.ofArray(s))) {
                 extract.update(ikm);
-                extract.finish(prk.insecureWritableSegment());
+                extract.finish(prk);
             }
             // HKDF-Expand: T(i) = HMAC(PRK, T(i-1) || info || i)
-            MemorySegment t = block.insecureWritableSegment();
-            try (HmacSha256 expand = new HmacSha256(prk.insecureSegment())) {
+            try (HmacSha256 expand = new HmacSha256(prk)) {
                 long pos = 0;
                 for (int i = 1; pos < okm.byteSize(); i++) {
                     if (i > 1) {

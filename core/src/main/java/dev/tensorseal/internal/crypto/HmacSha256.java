@@ -19,8 +19,8 @@ public final class HmacSha256 implements AutoCloseable {
     private static final long PADDED = KEY_BLOCK + Sha256.BLOCK_BYTES;
     private static final long INNER = PADDED + Sha256.BLOCK_BYTES;
 
-    private final SecretBytes memory = SecretBytes.allocate((int) INNER + Sha256.DIGEST_BYTES);
-    private final MemorySegment m = memory.insecureWritableSegment();
+    private final KeyScratch memory = KeyScratch.take((int) INNER + Sha256.DIGEST_BYTES);
+    private final MemorySegment m = memory.segment();
     private final Sha256 sha = new Sha256();
 
     /** Keys the MAC with {@code key} (any length; longer than a block: its SHA-256, as RFC 2104 says). */

@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * KW and KWP through the native bridge's AES-NI key wrap ({@link AesKeyWrap}): the KEK is passed from its
- * {@link SecretBytes} in place, and the schedule and intermediate blocks live in scratch key memory that the
- * library zeroes before returning and this class releases (zeroed again) right after.
+ * {@link SecretBytes} in place, and the schedule and intermediate blocks live in {@link KeyScratch} key memory that
+ * the library zeroes before returning and that is zeroed again when it goes back to its pool.
  */
 final class NativeKeyWrap {
     private NativeKeyWrap() {}
@@ -19,7 +19,7 @@ final class NativeKeyWrap {
     static byte[] wrap(SecretBytes kek, boolean padded, MemorySegment plaintext) {
         long wrappedBytes = ((plaintext.byteSize() + 7) & ~7L) + 8;
         byte[] out = new byte[Math.toIntExact(wrappedBytes)];
-        try (SecretBytes scratch = scratch(plaintext.byteSize())) {
+        try (KeyScratch scratch = scratch(plaintext.byteSize())) {
             AesKeyWrap.wrap(aligned(scratch), kek.insecureSegment(), padded, plaintext, MemorySegment.ofArray(out));
         }
         return out;
@@ -27,17 +27,17 @@ final class NativeKeyWrap {
 
     /** Unwraps into {@code out} (at least {@code wrapped.length - 8} bytes); the length, or -1 on an integrity failure. */
     static long unwrap(SecretBytes kek, boolean padded, byte[] wrapped, MemorySegment out) {
-        try (SecretBytes scratch = scratch(wrapped.length)) {
+        try (KeyScratch scratch = scratch(wrapped.length)) {
             return AesKeyWrap.unwrap(aligned(scratch), kek.insecureSegment(), padded, MemorySegment.ofArray(wrapped), out);
         }
     }
 
-    private static SecretBytes scratch(long inputBytes) {
-        return SecretBytes.allocate(Math.toIntExact(AesKeyWrap.scratchBytes(inputBytes) + AesKeyWrap.SCRATCH_ALIGNMENT));
+    private static KeyScratch scratch(long inputBytes) {
+        return KeyScratch.take(Math.toIntExact(AesKeyWrap.scratchBytes(inputBytes) + AesKeyWrap.SCRATCH_ALIGNMENT));
     }
 
-    private static MemorySegment aligned(SecretBytes scratch) {
-        MemorySegment raw = scratch.insecureWritableSegment();
+    private static MemorySegment aligned(KeyScratch scratch) {
+        MemorySegment raw = scratch.segment();
         long skip = (AesKeyWrap.SCRATCH_ALIGNMENT - raw.address() % AesKeyWrap.SCRATCH_ALIGNMENT) % AesKeyWrap.SCRATCH_ALIGNMENT;
         return raw.asSlice(skip, raw.byteSize() - AesKeyWrap.SCRATCH_ALIGNMENT);
     }

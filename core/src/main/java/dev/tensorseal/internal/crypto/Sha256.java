@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * SHA-256 (FIPS 180-4) whose whole state (chaining value, partial block, message schedule) lives in key memory
- * that it owns and zeroes on {@link #close()}. Why not the JDK's MessageDigest: HMAC and HKDF hash secrets (a key
+ * (a {@link KeyScratch} block) that it owns and zeroes on {@link #close()}. Why not the JDK's MessageDigest: HMAC and HKDF hash secrets (a key
  * block, a PRK, derived key blocks), and the JDK keeps its buffer and state in heap arrays that no caller can
  * wipe and that the garbage collector may copy. SHA-256 is additions, rotations and XORs on 32-bit words, with no
  * table lookup indexed by data, so it runs in constant time. Not thread-safe; for the small inputs of HMAC and HKDF.
@@ -32,8 +32,8 @@ final class Sha256 implements AutoCloseable {
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-    private final SecretBytes memory = SecretBytes.allocate(MEMORY_BYTES);
-    private final MemorySegment m = memory.insecureWritableSegment();
+    private final KeyScratch memory = KeyScratch.take(MEMORY_BYTES);
+    private final MemorySegment m = memory.segment();
     private long messageBytes; // a length: not secret
     private int buffered;
 
