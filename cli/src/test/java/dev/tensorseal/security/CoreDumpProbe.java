@@ -1,20 +1,5 @@
 package dev.tensorseal.security;
 
-import com.sun.jdi.Bootstrap;
-import com.sun.jdi.Method;
-import com.sun.jdi.ReferenceType;
-import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.connect.Connector;
-import com.sun.jdi.connect.ListeningConnector;
-import com.sun.jdi.event.BreakpointEvent;
-import com.sun.jdi.event.ClassPrepareEvent;
-import com.sun.jdi.event.Event;
-import com.sun.jdi.event.EventSet;
-import com.sun.jdi.event.VMDeathEvent;
-import com.sun.jdi.event.VMDisconnectEvent;
-import com.sun.jdi.request.BreakpointRequest;
-import com.sun.jdi.request.ClassPrepareRequest;
-import com.sun.jdi.request.EventRequest;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.cli.Main;
 import dev.tensorseal.internal.crypto.Hkdf;
@@ -28,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,9 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real core file of the CLI: seals a small model (tensors filled with canaries) under a known master key, runs
@@ -68,12 +49,6 @@ final class CoreDumpProbe {
     static final int TENSORS = 3;
     static final int TENSOR_BYTES = 256 * 1024;
     static final int PATTERN_BYTES = 32;
-    /** Where the child stops: a tensor's plaintext is being written (its view is open). */
-    static final String BREAK_CLASS = SafetensorsWriter.class.getName();
-    static final String BREAK_METHOD = "write";
-    static final int BREAK_HIT = 2;
-    private static final long TIMEOUT_SECONDS = 120;
-    private static final int BLOCK_BYTES = 4 << 20;
 
     /** Copies of each pattern in the core, by place ({@link #HEAP} or {@link #ELSEWHERE}). */
     record Report(String engine, Map<String, Map<String, Long>> hits, long coreBytes, int dataKeys) {
@@ -136,13 +111,13 @@ final class CoreDumpProbe {
         Path heapLog = work.resolve("heap.log");
         Path out = work.resolve("out.safetensors");
         long started = System.nanoTime();
-        long[] heap = openAndDump(engine, sealed, key, out, core, heapLog);
+        long[] heap = PausedOpen.run(engine, sealed, key, out, core, heapLog);
         long dumped = System.nanoTime();
         if (!Files.exists(out)) {
             throw new IllegalStateException("the CLI child wrote no output: the run was not a real open");
         }
         Files.delete(out);
-        Map<String, Map<String, Long>> hits = scan(core, heap, patterns);
+        Map<String, Map<String, Long>> hits = CoreFile.count(core, heap, patterns);
         long coreBytes = Files.size(core);
         System.out.printf("core probe %s: open + gcore %d ms, scan %d ms%n", engine, (dumped - started) / 1_000_000,
                 (System.nanoTime() - dumped) / 1_000_000);
@@ -236,162 +211,6 @@ final class CoreDumpProbe {
         }
     }
 
-    /** Runs the open under a debugger, cores it at the breakpoint, lets it finish; returns the Java heap's range. */
-    private static long[] openAndDump(String engine, Path sealed, Path key, Path out, Path core, Path heapLog) throws Exception {
-        ListeningConnector connector = Bootstrap.virtualMachineManager().listeningConnectors().stream()
-                .filter(c -> c.transport().name().equals("dt_socket")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no JDI socket connector"));
-        Map<String, Connector.Argument> args = connector.defaultArguments();
-        args.get("localAddress").setValue("127.0.0.1");
-        args.get("port").setValue("0");
-        args.get("timeout").setValue(Long.toString(TIMEOUT_SECONDS * 1000));
-        String address = connector.startListening(args);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path log = core.resolveSibling("child.log");
-        // Small reservations (heap, class space, code cache, malloc arenas) keep the core near 0.5 GiB instead of 2.7.
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx96m", "-XX:+UseG1GC", "-XX:CompressedClassSpaceSize=32m",
-                "-XX:ReservedCodeCacheSize=32m", "--enable-native-access=ALL-UNNAMED",
-                "-Dtensorseal.engine=" + engine, "-Xlog:gc+exit=info:file=" + heapLog,
-                "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + address,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "open", sealed.toString(), "-o", out.toString(), "--key-file", key.toString(), "--quiet")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("MALLOC_ARENA_MAX", "2");
-        Process child = pb.start();
-        try {
-            VirtualMachine vm = connector.accept(args);
-            connector.stopListening(args);
-            boolean dumped = false;
-            ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
-            prepare.addClassFilter(BREAK_CLASS);
-            prepare.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-            prepare.enable();
-            vm.resume();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            events:
-            while (true) {
-                EventSet set = vm.eventQueue().remove(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-                if (set == null) {
-                    throw new IllegalStateException("the CLI child did not reach " + BREAK_CLASS + "." + BREAK_METHOD + " in time");
-                }
-                for (Event e : set) {
-                    if (e instanceof ClassPrepareEvent cp) {
-                        breakAt(vm, cp.referenceType());
-                    } else if (e instanceof BreakpointEvent) {
-                        gcore(child.pid(), core);
-                        dumped = true;
-                    } else if (e instanceof VMDeathEvent || e instanceof VMDisconnectEvent) {
-                        break events;
-                    }
-                }
-                set.resume();
-            }
-            if (!child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the CLI child did not finish");
-            }
-            if (child.exitValue() != 0 || !dumped) {
-                throw new IllegalStateException("the CLI child exited " + child.exitValue() + (dumped ? "" : " before the breakpoint")
-                        + ": " + Files.readString(log));
-            }
-            return heapRange(heapLog);
-        } finally {
-            child.destroyForcibly();
-        }
-    }
-
-    private static void breakAt(VirtualMachine vm, ReferenceType type) {
-        List<Method> methods = type.methodsByName(BREAK_METHOD);
-        if (methods.isEmpty()) {
-            throw new IllegalStateException(BREAK_CLASS + " has no method " + BREAK_METHOD + ": update the probe's breakpoint");
-        }
-        BreakpointRequest b = vm.eventRequestManager().createBreakpointRequest(methods.getFirst().location());
-        b.addCountFilter(BREAK_HIT);
-        b.setSuspendPolicy(EventRequest.SUSPEND_ALL);
-        b.enable();
-    }
-
-    private static void gcore(long pid, Path core) throws IOException, InterruptedException {
-        Path prefix = core.resolveSibling("gcore");
-        Process p = new ProcessBuilder("gcore", "-o", prefix.toString(), Long.toString(pid)).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("gcore failed: " + text);
-        }
-        Files.move(prefix.resolveSibling("gcore." + pid), core);
-    }
-
-    /** The heap's range as G1 logs it at exit: {@code garbage-first heap ... [0xf4000000, 0x100000000)}. */
-    private static final Pattern HEAP_LINE = Pattern.compile("garbage-first heap .*\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
-
-    private static long[] heapRange(Path heapLog) throws IOException {
-        Matcher m = HEAP_LINE.matcher(Files.readString(heapLog));
-        if (!m.find()) {
-            throw new IllegalStateException("no heap address in " + heapLog + ": " + Files.readString(heapLog));
-        }
-        return new long[] {Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)};
-    }
-
-    /** Counts non-overlapping hits of each pattern in the core's memory segments, placed by their virtual address. */
-    static Map<String, Map<String, Long>> scan(Path core, long[] heap, Map<String, byte[]> patterns) throws IOException {
-        Map<String, Map<String, Long>> hits = new LinkedHashMap<>();
-        boolean[] first = new boolean[256];
-        for (byte[] p : patterns.values()) {
-            first[p[0] & 0xff] = true;
-        }
-        byte[] b = new byte[BLOCK_BYTES + PATTERN_BYTES - 1];
-        try (RandomAccessFile f = new RandomAccessFile(core.toFile(), "r")) {
-            for (long[] seg : loadSegments(f)) { // {file offset, virtual address, bytes}
-                for (long at = 0; at < seg[2]; at += BLOCK_BYTES) {
-                    int n = (int) Math.min(b.length, seg[2] - at);
-                    f.seek(seg[0] + at);
-                    f.readFully(b, 0, n);
-                    // Only hits that start in this block; the overlap catches a pattern across two blocks.
-                    int last = Math.min(BLOCK_BYTES, n - PATTERN_BYTES + 1);
-                    for (int i = 0; i < last; i++) {
-                        if (!first[b[i] & 0xff]) {
-                            continue;
-                        }
-                        for (Map.Entry<String, byte[]> e : patterns.entrySet()) {
-                            if (java.util.Arrays.equals(b, i, i + PATTERN_BYTES, e.getValue(), 0, PATTERN_BYTES)) {
-                                long address = seg[1] + at + i;
-                                String where = Long.compareUnsigned(address, heap[0]) >= 0
-                                        && Long.compareUnsigned(address, heap[1]) < 0 ? HEAP : ELSEWHERE;
-                                hits.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).merge(where, 1L, Long::sum);
-                                i += PATTERN_BYTES - 1;
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return hits;
-    }
-
-    /** The PT_LOAD program headers of an ELF64 little-endian core that have bytes in the file. */
-    private static List<long[]> loadSegments(RandomAccessFile f) throws IOException {
-        byte[] eh = new byte[64];
-        f.seek(0);
-        f.readFully(eh);
-        if (eh[0] != 0x7f || eh[1] != 'E' || eh[2] != 'L' || eh[3] != 'F' || eh[4] != 2 || eh[5] != 1) {
-            throw new IllegalStateException("not an ELF64 little-endian core file");
-        }
-        ByteBuffer h = ByteBuffer.wrap(eh).order(ByteOrder.LITTLE_ENDIAN);
-        long phoff = h.getLong(0x20);
-        int phentsize = Short.toUnsignedInt(h.getShort(0x36));
-        int phnum = Short.toUnsignedInt(h.getShort(0x38));
-        List<long[]> out = new ArrayList<>();
-        byte[] ph = new byte[phentsize];
-        for (int i = 0; i < phnum; i++) {
-            f.seek(phoff + (long) i * phentsize);
-            f.readFully(ph);
-            ByteBuffer p = ByteBuffer.wrap(ph).order(ByteOrder.LITTLE_ENDIAN);
-            if (p.getInt(0) == 1 && p.getLong(32) > 0) { // PT_LOAD, p_filesz
-                out.add(new long[] {p.getLong(8), p.getLong(16), p.getLong(32)});
-            }
-        }
-        return out;
-    }
 
     /** Prints key -> copies in the core (heap / elsewhere), per engine: the table of SECURITY.md. */
     public static void main(String[] args) throws Exception {
