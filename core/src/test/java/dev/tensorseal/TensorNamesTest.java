@@ -65,9 +65,9 @@ class TensorNamesTest {
         Files.write(in, safetensorsOneByteTensor("a\\nb"));
         Path out = dir.resolve("nl.tseal");
         try (KeySource key = StoreFixtures.key(3)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SealedFile.importSafetensors(in, key, out));
-            assertEquals("tensor name 'a\\u000Ab' has a control character (U+000A) at index 1: names must not contain line"
-                    + " breaks or other control characters", e.getMessage());
+            TensorSealException e = assertThrows(TensorSealException.class, () -> SealedFile.importSafetensors(in, key, out));
+            assertEquals("nl.safetensors: tensor name 'a\\u000Ab' has a control character (U+000A) at index 1: names must not"
+                    + " contain line breaks or other control characters", e.getMessage());
         }
         assertFalse(Files.exists(out));
         try (var files = Files.list(dir)) {
