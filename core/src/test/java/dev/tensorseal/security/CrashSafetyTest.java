@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashSafetyTest {
     @TempDir static Path dir;
-    private static final Path NICE = Path.of("/usr/bin/nice");
     static final long KEY_SEED = 42;
 
     /** The child: {@code CrashSafetyTest$Child in out}. */
@@ -68,17 +66,12 @@ class CrashSafetyTest {
 
     /**
      * Starts the child sealing {@code in} to {@code target}, kills it once its temp file has data; the stray temp file.
-     * Woken by the folder's file events (inotify), not by sleeping; the child runs at the lowest CPU priority so that
-     * on a loaded machine this watcher is not the one left behind.
+     * Woken by the folder's file events (inotify: the temp file's creation and every write to it), not by sleeping.
      */
     private static Path killMidWrite(Path in, Path target) throws Exception {
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(NICE)) {
-            command.addAll(List.of(NICE.toString(), "-n", "19"));
-        }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-                in.toString(), target.toString()));
+                in.toString(), target.toString());
         try (WatchService events = dir.getFileSystem().newWatchService()) {
             dir.register(events, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             Process child = new ProcessBuilder(command).redirectErrorStream(true)
