@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -58,49 +59,48 @@ public final class Liveness {
     public final class Role {
         private final String name;
         private final long target;
-        private long count; // guarded by this
+        private final AtomicLong count = new AtomicLong();
 
         private Role(String name, long target) {
             this.name = name;
             this.target = target;
         }
 
-        /** Counts one step; wakes whoever waits for this role. */
+        /** Counts one step; wakes whoever waits for a count. */
         public void count() {
-            synchronized (this) {
-                count++;
-                notifyAll();
-            }
+            count.incrementAndGet();
+            signal();
         }
 
-        public synchronized long counted() {
-            return count;
+        public long counted() {
+            return count.get();
         }
 
         public String name() {
             return name;
         }
 
-        synchronized boolean reached() {
-            return count >= target;
+        boolean reached() {
+            return count.get() >= target;
         }
 
         /**
          * Waits until this role counted at least {@code n} steps (a hand-off between roles); returns false if the
-         * roles were stopped first (a failure elsewhere, or the hang guard).
+         * roles stopped first: every role reached its count (nobody may be left to step), a step failed, or the hang
+         * guard ran out.
          */
         public boolean awaitCount(long n) throws InterruptedException {
-            synchronized (this) {
-                while (count < n && !stopped) {
-                    wait(); // woken by count() and by a stop
+            synchronized (Liveness.this) {
+                while (count.get() < n && running()) {
+                    Liveness.this.wait(); // woken by every count() and by a stop
                 }
-                return count >= n;
             }
+            return count.get() >= n;
         }
 
         @Override
-        public synchronized String toString() {
-            return name + " " + count + "/" + target;
+        public String toString() {
+            return name + " " + count.get() + "/" + target;
         }
     }
 
@@ -150,11 +150,11 @@ public final class Liveness {
 
     private void stop() {
         stopped = true;
-        for (Role r : roles) {
-            synchronized (r) {
-                r.notifyAll();
-            }
-        }
+        signal();
+    }
+
+    private synchronized void signal() {
+        notifyAll();
     }
 
     /**

@@ -82,4 +82,28 @@ class LivenessTest {
         stopped.fail(new IllegalStateException("stop"));
         assertFalse(never.awaitCount(1));
     }
+
+    @Test
+    void aRoleWaitingForAnotherRolesCountReturnsOnceEveryRoleReachedItsCount() throws Exception {
+        Liveness live = Liveness.create(Duration.ofSeconds(60));
+        Liveness.Role counter = live.role("counter", 3);
+        Liveness.Role waiter = live.role("waiter", 1);
+        AtomicBoolean waiting = new AtomicBoolean();
+        live.start(waiter, () -> {
+            if (waiter.counted() == 0) {
+                return true; // reached its count: from here it only waits for the counter, as a hand-off does
+            }
+            waiting.set(true);
+            return counter.awaitCount(Long.MAX_VALUE); // never reached: must return when every role is done
+        });
+        live.start(counter, () -> {
+            while (!waiting.get() && live.running()) {
+                Thread.onSpinWait(); // the counter reaches its count only once the waiter waits
+            }
+            return true;
+        });
+        live.await();
+        assertEquals(3, counter.counted());
+        assertEquals(1, waiter.counted());
+    }
 }
