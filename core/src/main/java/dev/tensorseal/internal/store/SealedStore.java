@@ -28,7 +28,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * commit, put) runs under the shared side of {@code structure}; operations that replace keys or
  * need a consistent picture of all tensors (rekey, remove, snapshot, close, retiring data keys) take
  * the exclusive side, so a data key is never closed while a chunk is being sealed or opened with it.
- * Views hold no lock while open.
+ * Views hold no lock while open. The lock is fair: a reader waiting for it goes before a writer's next exclusive
+ * operation, so a writer looping rekey or remove cannot keep readers out (a serving process reads far more than it
+ * writes); see ReaderProgressTest.
  */
 public final class SealedStore implements AutoCloseable {
     static final byte[] KEK_INFO = "tensorseal v1 data-key wrapping key".getBytes(StandardCharsets.US_ASCII);
@@ -39,7 +41,7 @@ public final class SealedStore implements AutoCloseable {
     private final StoreConfig config;
     private final GcmEngine engine;
     private final byte[] storeId;
-    private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock(true);
     private final ConcurrentHashMap<String, TensorState> tensors = new ConcurrentHashMap<>();
     private final Set<ViewLease> openViews = ConcurrentHashMap.newKeySet();
     /** Insertion-ordered identity set: retiring is O(1), so a store of many small tensors seals in linear time. */
