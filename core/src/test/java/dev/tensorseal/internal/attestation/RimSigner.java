@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.attestation;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -71,6 +72,9 @@ final class RimSigner {
                 }
                 payload.appendChild(r);
             }
+            // Sign what a verifier will parse: a built DOM lacks the namespace declarations C14N reads.
+            doc = Rim.parser().parse(new ByteArrayInputStream(serialize(doc)));
+            root = doc.getDocumentElement();
             XMLSignatureFactory f = XMLSignatureFactory.getInstance("DOM");
             Reference ref = f.newReference("", f.newDigestMethod(DigestMethod.SHA384, null),
                     List.of(f.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
@@ -81,11 +85,15 @@ final class RimSigner {
             KeyInfoFactory kif = f.getKeyInfoFactory();
             KeyInfo ki = kif.newKeyInfo(List.of(kif.newX509Data(new ArrayList<Object>(chain))));
             f.newXMLSignature(si, ki).sign(new DOMSignContext(key, root));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            TransformerFactory.newInstance().newTransformer().transform(new DOMSource(doc), new StreamResult(out));
-            return out.toByteArray();
+            return serialize(doc);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign the test RIM: " + e, e);
         }
+    }
+
+    private static byte[] serialize(Document doc) throws javax.xml.transform.TransformerException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TransformerFactory.newInstance().newTransformer().transform(new DOMSource(doc), new StreamResult(out));
+        return out.toByteArray();
     }
 }
