@@ -61,7 +61,7 @@ final class Ocsp {
         try {
             OCSPReqBuilder b = new OCSPReqBuilder().addRequest(id);
             if (nonce.isPresent()) {
-                b.setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                b.setRequestExtensions(new Extensions(Extension.create(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
                         new DEROctetString(nonce.get()))));
             }
             OCSPReq req = b.build();
