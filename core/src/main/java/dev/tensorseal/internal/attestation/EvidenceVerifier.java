@@ -47,9 +47,12 @@ public final class EvidenceVerifier {
 
     public EvidenceVerifier(AttestationPolicy policy) {
         this.policy = policy;
-        RimSource source = policy.rimFiles().isEmpty() ? new HttpRimSource(policy.rimService(), policy.networkTimeout())
-                : new FileRimSource(policy.rimFiles());
-        this.rims = new VerifiedRims(source);
+        if (!policy.rimsRequired()) {
+            this.rims = null; // no RIM is looked at: no HTTP client either
+        } else {
+            this.rims = new VerifiedRims(policy.rimFiles().isEmpty()
+                    ? new HttpRimSource(policy.rimService(), policy.networkTimeout()) : new FileRimSource(policy.rimFiles()));
+        }
         if (!policy.revocationRequired()) {
             this.revocation = RevocationSource.notChecked();
         } else if (!policy.ocspResponses().isEmpty()) {
@@ -175,7 +178,7 @@ public final class EvidenceVerifier {
     }
 
     private void rimChecks(CheckRun run, AttestationReport[] report, Instant at) {
-        if (!policy.rimsRequired()) {
+        if (rims == null) {
             for (String name : List.of(DRIVER_RIM, DRIVER_RIM_REVOCATION, VBIOS_RIM, VBIOS_RIM_REVOCATION,
                     RIM_INDEX_CONFLICT, MEASUREMENTS_MATCH)) {
                 run.notChecked(name, "RIMs not required by the policy: measurements are not compared with reference values");

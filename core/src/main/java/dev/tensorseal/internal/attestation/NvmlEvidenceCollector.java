@@ -13,7 +13,8 @@ public final class NvmlEvidenceCollector implements EvidenceCollector {
     @Override
     public GpuEvidence collect(int ordinal, byte[] nonce) {
         AttestationEvidence e = Gpus.attest(ordinal, nonce);
-        return new GpuEvidence("gpu " + ordinal, e.report(), e.attestationCertificateChain());
+        return new GpuEvidence("gpu " + ordinal, e.report(),
+                e.attestationCertificateChainPem().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @Override
