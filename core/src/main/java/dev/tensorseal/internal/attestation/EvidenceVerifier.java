@@ -38,9 +38,6 @@ public final class EvidenceVerifier {
     public static final String RIM_SIGNATURE = "RIM_SIGNATURE";
     public static final String RIM_REVOCATION = "RIM_REVOCATION";
 
-    /** Measurement 35 reflects NVDEC0, which NVIDIA's verifier skips when the report says NVDEC0 is disabled. */
-    private static final int NVDEC0_RIM_INDEX = 35;
-
     private final AttestationPolicy policy;
     private final VerifiedRims rims;
     private final RevocationSource revocation;
@@ -216,13 +213,14 @@ public final class EvidenceVerifier {
         return active;
     }
 
+    /**
+     * Every active reference measurement must be matched. NVIDIA's verifier means to skip index 35 when the
+     * report says NVDEC0 is disabled, but as written (bytes compared with an enum) it never does; this one
+     * does not skip it either, which fails closed.
+     */
     private static String compare(AttestationReport report, Map<Integer, GoldenMeasurement> golden) {
-        boolean skipNvdec = report.opaque().nvdec0Disabled();
         int compared = 0;
         for (GoldenMeasurement m : golden.values()) {
-            if (m.index() == NVDEC0_RIM_INDEX && skipNvdec) {
-                continue;
-            }
             MeasurementBlock block = report.blocks().get(m.index() + 1);
             if (block == null) {
                 throw new CheckFailed("the RIMs expect measurement " + m.index() + " but the report has no block "
@@ -234,6 +232,6 @@ public final class EvidenceVerifier {
             }
             compared++;
         }
-        return compared + " active measurements equal a RIM alternative" + (skipNvdec ? " (index 35 skipped: NVDEC0 disabled)" : "");
+        return compared + " active measurements equal a RIM alternative";
     }
 }

@@ -73,6 +73,12 @@ final class Rim {
         for (int i = 0; i < resources.getLength(); i++) {
             Element r = (Element) resources.item(i);
             if ("Measurement".equals(r.getAttribute("type"))) {
+                // The enveloped signature leaves its own subtree unsigned: a measurement anywhere but the
+                // payload could be added by anyone (signature wrapping).
+                if (!(r.getParentNode() instanceof Element p) || !SWID_NS.equals(p.getNamespaceURI())
+                        || !"Payload".equals(p.getLocalName()) || p.getParentNode() != root) {
+                    throw new EvidenceFormatException(what + ": a measurement lies outside SoftwareIdentity/Payload");
+                }
                 GoldenMeasurement m = measurement(r, what);
                 if (measurements.put(m.index(), m) != null) {
                     throw new EvidenceFormatException(what + ": measurement index " + m.index() + " appears twice");

@@ -247,15 +247,32 @@ class EvidenceVerifierTest {
     }
 
     @Test
-    void nvdecMeasurementIsSkippedOnlyWhenTheReportSaysNvdecIsDisabled() {
+    void theNvdecMeasurementIsComparedEvenWhenTheReportSaysNvdecIsDisabled() {
         List<Path> rims = fx.rimFiles(dir, fx.driverRim(), fx.rim(AttestationFixture.VBIOS, List.of(
                 new RimSigner.Measurement(35, true, List.of(AttestationFixture.fill(48, 0x35))))));
         AttestationPolicy policy = fx.policy(rims).build();
-        byte[] enabled = fx.signed(fx.report());
-        failsAt(verify(enabled, fx.chainPem(), fx.nonce, policy), MEASUREMENTS_MATCH);
         byte[] disabled = report(b -> b.opaque.put(OpaqueData.NVDEC0_STATUS, new byte[] {0x55}));
-        AttestationResult r = verify(disabled, fx.chainPem(), fx.nonce, policy);
+        assertTrue(AttestationReport.parse(disabled).opaque().nvdec0Disabled());
+        assertTrue(failsAt(verify(disabled, fx.chainPem(), fx.nonce, policy), MEASUREMENTS_MATCH).reason()
+                .contains("measurement 35"));
+        byte[] matching = report(b -> {
+            b.opaque.put(OpaqueData.NVDEC0_STATUS, new byte[] {0x55});
+            b.measurements.put(36, AttestationFixture.fill(48, 0x35));
+        });
+        AttestationResult r = verify(matching, fx.chainPem(), fx.nonce, policy);
         assertTrue(r.passed(), r.checks()::toString);
-        assertTrue(r.check("gpu 0", MEASUREMENTS_MATCH).orElseThrow().reason().contains("index 35 skipped"));
+    }
+
+    @Test
+    void aMeasurementSlippedIntoTheUnsignedSignatureSubtreeIsRejected() {
+        String rim = new String(fx.driverRim(), StandardCharsets.UTF_8);
+        int end = rim.indexOf("</ds:Signature>");
+        assertTrue(end > 0, "the signer writes a ds: prefix");
+        String wrapped = rim.substring(0, end) + "<ds:Object><Resource xmlns=\"" + Rim.SWID_NS + "\" type=\"Measurement\""
+                + " index=\"40\" active=\"True\" alternatives=\"1\" size=\"1\" xmlns:h=\"" + Rim.SHA384_NS
+                + "\" h:Hash0=\"00\"/></ds:Object>" + rim.substring(end);
+        List<Path> rims = fx.rimFiles(dir, wrapped.getBytes(StandardCharsets.UTF_8), fx.vbiosRim());
+        assertTrue(failsAt(verify(fx.signed(fx.report()), fx.chainPem(), fx.nonce, fx.policy(rims).build()), DRIVER_RIM)
+                .reason().contains("outside SoftwareIdentity/Payload"));
     }
 }

@@ -84,7 +84,9 @@ final class RimSigner {
                     f.newSignatureMethod(SignatureMethod.ECDSA_SHA384, null), List.of(ref));
             KeyInfoFactory kif = f.getKeyInfoFactory();
             KeyInfo ki = kif.newKeyInfo(List.of(kif.newX509Data(new ArrayList<Object>(chain))));
-            f.newXMLSignature(si, ki).sign(new DOMSignContext(key, root));
+            DOMSignContext context = new DOMSignContext(key, root);
+            context.setDefaultNamespacePrefix("ds"); // as NVIDIA's RIMs are written
+            f.newXMLSignature(si, ki).sign(context);
             return serialize(doc);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign the test RIM: " + e, e);
