@@ -90,7 +90,13 @@ final class Ocsp {
         checkSigner(basic, issuer, at, who);
         if (nonce.isPresent()) {
             Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-            if (echoed == null || !Nonces.same(DEROctetString.getInstance(echoed.getParsedValue()).getOctets(), nonce.get())) {
+            byte[] value;
+            try {
+                value = echoed == null ? new byte[0] : DEROctetString.getInstance(echoed.getParsedValue()).getOctets();
+            } catch (IllegalArgumentException e) {
+                throw new CheckFailed("the OCSP response for " + who + " has a malformed nonce extension");
+            }
+            if (!Nonces.same(value, nonce.get())) {
                 throw new CheckFailed("the OCSP response for " + who + " does not echo the request's nonce (replayed?)");
             }
         }

@@ -32,7 +32,13 @@ final class Pem {
             if (certs.size() == MAX_CERTIFICATES) {
                 throw new EvidenceFormatException(what + ": more than " + MAX_CERTIFICATES + " certificates");
             }
-            certs.add(certificate(Base64.getMimeDecoder().decode(m.group(1)), what + " certificate " + (certs.size() + 1)));
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(m.group(1));
+            } catch (IllegalArgumentException e) {
+                throw new EvidenceFormatException(what + ": certificate " + (certs.size() + 1) + " is not valid base64");
+            }
+            certs.add(certificate(der, what + " certificate " + (certs.size() + 1)));
             end = m.end();
         }
         if (!text.substring(end).isBlank()) {
