@@ -1,6 +1,5 @@
 package dev.tensorseal;
 
-import dev.tensorseal.internal.attestation.EvidenceCollector;
 import dev.tensorseal.internal.attestation.NvmlEvidenceCollector;
 import dev.tensorseal.internal.attestation.VerifiedAttestationKeySource;
 import dev.tensorseal.internal.gpu.ConfidentialComputingKeySource;
@@ -52,12 +51,8 @@ public final class KeyRelease {
      * first failed check. Closing the returned source closes {@code source}.
      */
     public static KeySource requireVerifiedAttestation(KeySource source, AttestationPolicy policy) {
-        return requireVerifiedAttestation(source, policy, new NvmlEvidenceCollector());
-    }
-
-    /** As {@link #requireVerifiedAttestation(KeySource, AttestationPolicy)}, with evidence from {@code collector} (tests). */
-    static KeySource requireVerifiedAttestation(KeySource source, AttestationPolicy policy, EvidenceCollector collector) {
+        // Tests give VerifiedAttestationKeySource a fake EvidenceCollector; production asks NVML.
         return new VerifiedAttestationKeySource(Objects.requireNonNull(source, "source"), Objects.requireNonNull(policy, "policy"),
-                Objects.requireNonNull(collector, "collector"));
+                new NvmlEvidenceCollector());
     }
 }
