@@ -18,12 +18,6 @@ final class Versions {
         return true;
     }
 
-    /** Checks that {@code version} is dotted numbers in {@code radix}; returns it for chaining. */
-    static String checked(String version, int radix, String what) {
-        parts(version, radix);
-        return version;
-    }
-
     private static String[] parts(String version, int radix) {
         String[] parts = version.split("\\.", -1);
         for (String p : parts) {
