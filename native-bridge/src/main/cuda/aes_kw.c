@@ -55,27 +55,12 @@ typedef struct {
     unsigned rounds;
 } schedule;
 
-static inline uint32_t sub_word(uint32_t w) {
-    /* AESKEYGENASSIST: dword 0 of the result is SubWord(dword 1 of the input). */
-    return (uint32_t)_mm_cvtsi128_si32(_mm_aeskeygenassist_si128(_mm_set_epi32(0, 0, (int)w, 0), 0));
-}
+#include "aes_key_schedule.h" /* sub_word, aes_expand_key: shared with the AES-GCM engine */
 
-/* FIPS 197 key expansion into scratch (the same word recurrence as aes_gcm_vaes.c's tsg_init). */
+/* FIPS 197 key expansion into scratch. */
 static schedule expand(uint8_t *scratch, const uint8_t *kek, size_t kek_len, int decrypt) {
-    const unsigned nk = (unsigned)kek_len / 4, nr = nk + 6, words = 4 * (nr + 1);
     uint32_t w[60];
-    memcpy(w, kek, kek_len);
-    uint32_t rcon = 1;
-    for (unsigned i = nk; i < words; i++) {
-        uint32_t t = w[i - 1];
-        if (i % nk == 0) {
-            t = sub_word((t >> 8) | (t << 24)) ^ rcon; /* SubWord(RotWord(t)) ^ Rcon */
-            rcon = (rcon << 1) ^ ((rcon >> 7) * 0x11b);
-        } else if (nk > 6 && i % nk == 4) {
-            t = sub_word(t);
-        }
-        w[i] = w[i - nk] ^ t;
-    }
+    const unsigned nr = aes_expand_key(w, kek, kek_len), words = 4 * (nr + 1);
     schedule s = {(__m128i *)scratch, (__m128i *)(scratch + 15 * 16), nr};
     memcpy(s.enc, w, (size_t)words * 4);
     explicit_bzero(w, sizeof w);

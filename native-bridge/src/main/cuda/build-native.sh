@@ -28,7 +28,7 @@ host_dir="$classes/dev/tensorseal/nativebridge/native/linux-$arch"
 cuda_dir="$classes/dev/tensorseal/nativebridge/cuda"
 mkdir -p "$host_dir" "$cuda_dir"
 sources=("$src/aes_gcm_core.h" "$src/aes_tables.inc" "$src/gcm_host.c" "$src/aes_gcm.cu" "$src/tensor_ops.cu"
-         "$src/aes_gcm_vaes.c" "$src/aes_kw.c")
+         "$src/aes_gcm_vaes.c" "$src/aes_kw.c" "$src/aes_key_schedule.h")
 # Rebuilds only when a source is newer than the output (keeps incremental builds fast).
 stale() { [ ! -e "$1" ] || [ -n "$(find "${sources[@]}" -newer "$1" 2>/dev/null)" ]; }
 

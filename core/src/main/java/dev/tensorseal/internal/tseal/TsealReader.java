@@ -40,8 +40,7 @@ public final class TsealReader {
         }
     }
 
-    /** An authenticated header and the mapped file's chunks as a store snapshot. */
-    /** The header, the chunks as a snapshot (slices of the mapping), and the mapping's reader ({@link MappedSource}). */
+    /** The authenticated header, the chunks as a snapshot (slices of the mapping), and the mapping's reader ({@link MappedSource}). */
     public record Opened(TsealHeader header, StoreSnapshot snapshot, MemorySegment file, MappedSource source) {}
 
     /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
