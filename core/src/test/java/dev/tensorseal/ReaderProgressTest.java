@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tensorseal.testing.Liveness;
-import java.lang.foreign.MemorySegment;
+import dev.tensorseal.internal.store.SealedStore;
+import dev.tensorseal.internal.store.StoreBridge;
+import java.lang.reflect.Field;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,40 +19,37 @@ import org.junit.jupiter.api.Test;
  * exclusive operation.
  */
 class ReaderProgressTest {
-    /** A key source whose {@code writeKey} runs {@code before} first: rekey calls it holding the store's exclusive lock. */
-    private static KeySource calling(Runnable before, KeySource key) {
-        return new KeySource() {
-            @Override
-            public void writeKey(MemorySegment destination) {
-                before.run();
-                key.writeKey(destination);
-            }
-
-            @Override
-            public String description() {
-                return "test key source";
-            }
-        };
+    /** The store's structure lock itself: the exclusive side is what rekey, remove and snapshot hold. */
+    private static ReentrantReadWriteLock structureLock(TensorStore store) throws ReflectiveOperationException {
+        Field f = SealedStore.class.getDeclaredField("structure");
+        f.setAccessible(true);
+        return (ReentrantReadWriteLock) f.get(StoreBridge.unwrap(store));
     }
 
     @Test
     void aReaderWaitingForTheStoreIsNotOvertakenByTheWritersNextExclusiveOperation() throws Exception {
-        try (KeySource k0 = StoreFixtures.key(80); KeySource k1 = StoreFixtures.key(81);
-             TensorStore store = StoreFixtures.builder("jce", k0).build()) {
+        try (KeySource k0 = StoreFixtures.key(80); TensorStore store = StoreFixtures.builder("jce", k0).build()) {
             store.put("w", DType.U8, new long[] {4096}, new byte[4096]);
+            ReentrantReadWriteLock lock = structureLock(store);
             CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            AtomicInteger viewsAtNextRekey = new AtomicInteger(-1);
-            KeySource gated = calling(() -> {
-                holding.countDown();
-                awaitUninterruptibly(release);
-            }, k1);
-            KeySource next = calling(() -> viewsAtNextRekey.set(store.stats().openViews()), k0);
+            AtomicInteger viewsAtNextExclusive = new AtomicInteger(-1);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread writer = Thread.ofPlatform().start(() -> {
                 try {
-                    store.rekey(gated);
-                    store.rekey(next); // at once: the lock must not let it barge ahead of the waiting reader
+                    lock.writeLock().lock(); // as an exclusive operation does
+                    try {
+                        holding.countDown();
+                        awaitUninterruptibly(release);
+                    } finally {
+                        lock.writeLock().unlock();
+                    }
+                    lock.writeLock().lock(); // at once: the lock must not let it barge ahead of the waiting reader
+                    try {
+                        viewsAtNextExclusive.set(store.stats().openViews());
+                    } finally {
+                        lock.writeLock().unlock();
+                    }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 }
@@ -63,17 +63,18 @@ class ReaderProgressTest {
                     failure.compareAndSet(null, t);
                 }
             });
-            while (reader.getState() != Thread.State.WAITING && reader.isAlive()) {
-                Thread.onSpinWait(); // until the reader is parked on the store's lock
+            while (!lock.hasQueuedThread(reader) && reader.isAlive()) {
+                Thread.onSpinWait(); // until the reader is queued on the store's lock
             }
-            assertNull(view.get(), "the reader got in while rekey held the exclusive lock");
+            assertNull(view.get(), "the reader got in while the exclusive lock was held");
             assertNull(failure.get());
             release.countDown();
             writer.join();
             reader.join();
             assertNull(failure.get());
             try (TensorView v = view.get()) {
-                assertEquals(1, viewsAtNextRekey.get(), "the writer's next rekey overtook the reader that was waiting before it");
+                assertEquals(1, viewsAtNextExclusive.get(),
+                        "the writer's next exclusive operation overtook the reader that was waiting before it");
                 assertEquals(0, v.getByte(0));
             }
         }

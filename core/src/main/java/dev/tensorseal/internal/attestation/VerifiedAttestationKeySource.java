@@ -4,6 +4,7 @@ import dev.tensorseal.AttestationPolicy;
 import dev.tensorseal.AttestationResult;
 import dev.tensorseal.KeyReleaseDeniedException;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.store.keys.DelegatingKeySource;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * The GPUs are set ready only after all of them verified. Anything missing or failing denies, naming the
  * first failed check.
  */
-public final class VerifiedAttestationKeySource implements KeySource {
+public final class VerifiedAttestationKeySource implements DelegatingKeySource {
     private final KeySource inner;
     private final EvidenceCollector collector;
     private final EvidenceVerifier verifier;
@@ -72,5 +73,10 @@ public final class VerifiedAttestationKeySource implements KeySource {
     @Override
     public void close() {
         inner.close();
+    }
+
+    @Override
+    public KeySource delegate() {
+        return inner;
     }
 }

@@ -22,6 +22,7 @@ final class KeyScratch implements AutoCloseable {
     private final SecretBytes block;
     private final MemorySegment segment;
     private final boolean pooled;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private KeyScratch(SecretBytes block, int bytes, boolean pooled) {
         this.block = block;
@@ -48,9 +49,15 @@ final class KeyScratch implements AutoCloseable {
         return segment;
     }
 
-    /** Zeroes the block and returns it to the pool (or releases it when the pool is full). */
+    /**
+     * Zeroes the block and returns it to the pool (or releases it when the pool is full). Idempotent: a second close
+     * must not put the block back again, or two later users would share one block of key memory.
+     */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         if (!pooled) {
             block.close();
             return;

@@ -43,6 +43,7 @@ final class Sha256 implements AutoCloseable {
 
     /** Starts a new message. */
     void reset() {
+        ensureOpen();
         for (int i = 0; i < INITIAL.length; i++) {
             m.set(WORD, STATE + 4L * i, INITIAL[i]);
         }
@@ -52,10 +53,12 @@ final class Sha256 implements AutoCloseable {
     }
 
     void update(byte[] data) {
+        ensureOpen();
         update(MemorySegment.ofArray(data));
     }
 
     void update(byte b) {
+        ensureOpen();
         m.set(ValueLayout.JAVA_BYTE, BUFFER + buffered, b);
         messageBytes++;
         if (++buffered == BLOCK_BYTES) {
@@ -66,6 +69,7 @@ final class Sha256 implements AutoCloseable {
 
     /** Hashes all of {@code data} (heap or native; read once, never copied outside this object's memory). */
     void update(MemorySegment data) {
+        ensureOpen();
         long at = 0;
         long length = data.byteSize();
         messageBytes += length;
@@ -90,6 +94,7 @@ final class Sha256 implements AutoCloseable {
 
     /** Writes the digest to {@code out[0..32)} and starts a new message. */
     void finish(MemorySegment out) {
+        ensureOpen();
         long bits = messageBytes * 8;
         update((byte) 0x80);
         while (buffered != BLOCK_BYTES - 8) {
@@ -141,9 +146,19 @@ final class Sha256 implements AutoCloseable {
         m.set(WORD, STATE + 28, m.get(WORD, STATE + 28) + h);
     }
 
+    private boolean closed;
+
+    /** Use after close would write into scratch that the pool has handed to someone else. */
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+    }
+
     /** Zeroes the state. Idempotent. */
     @Override
     public void close() {
+        closed = true;
         memory.close();
     }
 }

@@ -37,7 +37,7 @@ public final class MappedSource implements AutoCloseable {
     }
 
     /** True when {@code segment} lies inside this source's mapping. */
-    boolean covers(MemorySegment segment) {
+    public boolean covers(MemorySegment segment) {
         long at = segment.address() - map.address();
         return segment.isMapped() && at >= 0 && at <= map.byteSize() - segment.byteSize();
     }
@@ -65,7 +65,7 @@ public final class MappedSource implements AutoCloseable {
     }
 
     /** Copies {@code chunk}, a slice of this source's mapping, into {@code target} at {@code targetOffset}. */
-    void copy(MemorySegment chunk, MemorySegment target, long targetOffset, String tensor, long chunkIndex) {
+    public void copy(MemorySegment chunk, MemorySegment target, long targetOffset, String tensor, long chunkIndex) {
         read(chunk.address() - map.address(), chunk.byteSize(), target, targetOffset, tensor, chunkIndex);
     }
 

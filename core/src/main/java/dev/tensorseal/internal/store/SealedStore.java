@@ -99,6 +99,15 @@ public final class SealedStore implements AutoCloseable {
      * it when it closes. On failure {@code source} is closed too.
      */
     public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, MappedSource source) {
+        return restore(config, snapshot, source, config.keySource());
+    }
+
+    /**
+     * As {@link #restore(StoreConfig, StoreSnapshot, MappedSource)} where {@code config}'s key source holds a key
+     * already loaded from {@code origin} (so the open asks {@code origin} once): the store remembers {@code origin} as
+     * its key's source ({@link #keySource()}: what a save records, e.g. a passphrase's Argon2id parameters).
+     */
+    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, MappedSource source, KeySource origin) {
         if (snapshot.formatVersion() != ChunkAad.FORMAT_VERSION) {
             throw new dev.tensorseal.UnsupportedParameterException("store format version " + snapshot.formatVersion()
                     + " is not supported; this build reads version " + ChunkAad.FORMAT_VERSION);
@@ -113,6 +122,7 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         }
         s.crypto.source(source); // closed with the store's crypto
+        s.keySource = origin;
         try {
             s.load(snapshot);
             return s;
@@ -180,17 +190,44 @@ public final class SealedStore implements AutoCloseable {
     }
 
     /**
-     * True when {@code candidate} supplies the master key this store is sealed under now (compared in constant
-     * time; {@code candidate} is asked once). A file saved under any other key could not be opened at all.
+     * What a save writes, taken in one hold of the store's lock so that no rekey can fall between them: the snapshot,
+     * a copy of the master key its data keys are wrapped under (zeroed when this closes), that key's source, and the
+     * file the snapshot's mapped chunks are read from (null when none are).
      */
-    public boolean isSealedUnder(KeySource candidate) {
-        try (SecretBytes k = loadMaster(candidate)) {
-            structure.readLock().lock();
+    public record SaveState(StoreSnapshot snapshot, SecretBytes master, KeySource origin, MappedSource source)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            master.close();
+        }
+    }
+
+    /**
+     * The store's {@link SaveState}. With {@code expected} non-null, first checks (constant time) that it supplies the
+     * store's current master key; {@code expected} is asked once, before the lock is taken.
+     *
+     * @throws UnsupportedParameterException when {@code expected} supplies another key (nothing to save under it:
+     *         a file written so would open under no key)
+     */
+    public SaveState saveState(KeySource expected) {
+        SecretBytes candidate = expected == null ? null : loadMaster(expected);
+        try {
+            structure.writeLock().lock();
             try {
                 ensureOpen();
-                return master.constantTimeEquals(k);
+                if (candidate != null && !master.constantTimeEquals(candidate)) {
+                    throw new dev.tensorseal.UnsupportedParameterException(expected.description()
+                            + " is not the key this store is sealed under (after a rekey, save with the new key, or save"
+                            + " without a key: the store's own is used)");
+                }
+                StoreSnapshot snap = snapshot(); // reentrant: the same hold of the lock
+                return new SaveState(snap, SecretBytes.copyOf(master.insecureSegment()), keySource, crypto.source());
             } finally {
-                structure.readLock().unlock();
+                structure.writeLock().unlock();
+            }
+        } finally {
+            if (candidate != null) {
+                candidate.close();
             }
         }
     }
@@ -198,30 +235,6 @@ public final class SealedStore implements AutoCloseable {
     /** The source of the current master key (at open, or the last rekey); may have been closed by its owner. */
     public KeySource keySource() {
         return keySource;
-    }
-
-    /**
-     * The store's current master key as a key source, valid while the store is open: what a save seals the
-     * file's header under, so saving needs no key from the caller and cannot pick a wrong one.
-     */
-    public KeySource currentKey() {
-        return new KeySource() {
-            @Override
-            public void writeKey(MemorySegment destination) {
-                structure.readLock().lock();
-                try {
-                    ensureOpen();
-                    MemorySegment.copy(master.insecureSegment(), 0, destination, 0, KeySource.KEY_BYTES);
-                } finally {
-                    structure.readLock().unlock();
-                }
-            }
-
-            @Override
-            public String description() {
-                return "the store's current key";
-            }
-        };
     }
 
     static SecretBytes deriveKek(SecretBytes master, byte[] storeId) {
@@ -638,11 +651,17 @@ public final class SealedStore implements AutoCloseable {
      * The old master key and KEK are zeroed.
      */
     public void rekey(KeySource newSource) {
+        // Asked before the lock: a KMS- or attestation-gated source may take seconds, and readers must not wait for it.
+        SecretBytes newMaster = loadMaster(newSource);
         structure.writeLock().lock();
         try {
-            ensureOpen();
-            sweep();
-            SecretBytes newMaster = loadMaster(newSource);
+            try {
+                ensureOpen();
+                sweep();
+            } catch (RuntimeException e) {
+                newMaster.close();
+                throw e;
+            }
             SecretBytes newKek = null;
             try {
                 newKek = deriveKek(newMaster, storeId);

@@ -25,6 +25,8 @@ import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;
 import dev.tensorseal.internal.store.TensorMeta;
 import dev.tensorseal.internal.store.TensorNames;
+import dev.tensorseal.internal.store.keys.DelegatingKeySource;
+import dev.tensorseal.internal.store.keys.LoadedKey;
 import dev.tensorseal.nativebridge.SecureMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -79,15 +81,20 @@ public final class TsealFiles {
         return open(file, config(key));
     }
 
-    /** Opens {@code file} into a store with the settings of {@code config} (its key source opens the file). */
+    /**
+     * Opens {@code file} into a store with the settings of {@code config}. Its key source is asked once: the header
+     * check and the store both use that one loaded key (a KMS- or attestation-gated source is not asked twice).
+     */
     public static Opened open(Path file, StoreConfig config) throws IOException {
-        return open(file, TsealReader.open(file, config.keySource(), Arena.ofAuto()), config);
+        try (LoadedKey once = LoadedKey.of(config.keySource())) {
+            return open(file, TsealReader.open(file, once, Arena.ofAuto()), config, once);
+        }
     }
 
-    private static Opened open(Path file, TsealReader.Opened o, StoreConfig config) {
+    private static Opened open(Path file, TsealReader.Opened o, StoreConfig config, LoadedKey once) {
         SealedStore s;
         try {
-            s = SealedStore.restore(config, o.snapshot(), o.source());
+            s = SealedStore.restore(config.withKeySource(once), o.snapshot(), o.source(), config.keySource());
         } catch (IntegrityException e) {
             throw new IntegrityException(file.getFileName() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
@@ -96,30 +103,45 @@ public final class TsealFiles {
 
     /**
      * Saves {@code store} under the key it is sealed under now, after checking that {@code key} is that key: a file
-     * written under any other key would open under none, so nothing is written then (the old file stays).
+     * written under any other key would open under none, so nothing is written then (the old file stays). The check,
+     * the snapshot and the key written come from one hold of the store's lock: a concurrent rekey cannot split them.
      *
      * @throws UnsupportedParameterException when {@code key} is not the store's current key
      */
     public static void save(TensorStore store, KeySource key, Path file, Map<String, String> metadata) throws IOException {
-        SealedStore s = StoreBridge.unwrap(store);
-        if (!s.isSealedUnder(key)) {
-            throw new UnsupportedParameterException("not saved: " + key.description() + " is not the key this store is sealed"
-                    + " under (after a rekey, save with the new key, or use save(store, file)); " + file.getFileName()
-                    + " was not touched");
+        SealedStore.SaveState state;
+        try {
+            state = StoreBridge.unwrap(store).saveState(key);
+        } catch (UnsupportedParameterException e) {
+            throw new UnsupportedParameterException("not saved: " + e.getMessage() + "; " + file.getFileName() + " was not touched");
         }
-        write(s, key, file, metadata);
+        write(state, file, metadata, null);
     }
 
     /** Saves {@code store} under its current key (the one it was opened or last rekeyed with); no key is asked for. */
     public static void save(TensorStore store, Path file, Map<String, String> metadata) throws IOException {
-        SealedStore s = StoreBridge.unwrap(store);
-        write(s, s.keySource(), file, metadata);
+        write(StoreBridge.unwrap(store).saveState(null), file, metadata, null);
     }
 
-    /** {@code kdfSource} only says whether (and with which Argon2id parameters) the master came from a passphrase. */
-    private static void write(SealedStore s, KeySource kdfSource, Path file, Map<String, String> metadata) throws IOException {
-        KdfParams kdf = kdfSource instanceof PassphraseKey p ? p.params() : null;
-        TsealWriter.write(s.snapshot(), s.currentKey(), kdf, metadata, file);
+    /** Writes {@code state} (and closes it): its snapshot under its master key, recording a passphrase's KDF parameters. */
+    private static void write(SealedStore.SaveState state, Path file, Map<String, String> metadata,
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions) throws IOException {
+        try (state; LoadedKey key = LoadedKey.copyOf(state.master(), "the store's key")) {
+            TsealWriter.write(state.snapshot(), key, kdfOf(state.origin()), metadata, file, permissions, state.source());
+        }
+    }
+
+    /**
+     * The Argon2id parameters {@code source}'s key was derived with, looking through the library's own conditional
+     * sources (confidential computing, attestation); null for a raw key. A caller's own wrapper around a passphrase
+     * key hides them: such a file is saved as sealed under a raw key (it opens with the same wrapper, not by passphrase).
+     */
+    static KdfParams kdfOf(KeySource source) {
+        KeySource k = source;
+        while (k instanceof DelegatingKeySource d) {
+            k = d.delegate();
+        }
+        return k instanceof PassphraseKey p ? p.params() : null;
     }
 
     /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
@@ -346,14 +368,17 @@ public final class TsealFiles {
      * chunk (or the offset of the first modified padding byte).
      */
     public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
-        TsealReader.Opened file = TsealReader.open(in, key, Arena.ofAuto());
-        try {
-            TsealReader.checkGaps(file, in.getFileName().toString());
-        } catch (RuntimeException e) {
-            file.source().close();
-            throw e;
+        Opened o;
+        try (LoadedKey once = LoadedKey.of(key)) { // asked once for the header and the store
+            TsealReader.Opened file = TsealReader.open(in, once, Arena.ofAuto());
+            try {
+                TsealReader.checkGaps(file, in.getFileName().toString());
+            } catch (RuntimeException e) {
+                file.source().close();
+                throw e;
+            }
+            o = open(in, file, config(key), once);
         }
-        Opened o = open(in, file, config(key));
         try (TensorStore store = o.store()) {
             SealedStore s = StoreBridge.unwrap(store);
             for (TsealHeader.Entry e : o.header().tensors()) {
@@ -381,10 +406,8 @@ public final class TsealFiles {
                 store.deepRekey();
             }
             store.rekey(newKey);
-            SealedStore s = StoreBridge.unwrap(store);
-            KdfParams kdf = newKey instanceof PassphraseKey p ? p.params() : null;
-            // The store's own key, which is newKey now; the real file's mode is kept.
-            TsealWriter.write(s.snapshot(), s.currentKey(), kdf, o.header().metadata(), real, mode);
+            // The store's own key (newKey now), its snapshot and the KDF parameters in one hold; the file's mode is kept.
+            write(StoreBridge.unwrap(store).saveState(null), real, o.header().metadata(), mode);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,6 +42,16 @@ public final class TsealWriter {
     /** As {@link #write(StoreSnapshot, KeySource, KdfParams, Map, Path)}, the new file with {@code permissions} (null: 0600). */
     public static void write(StoreSnapshot snapshot, KeySource key, KdfParams kdf, Map<String, String> metadata, Path target,
             Set<PosixFilePermission> permissions) throws IOException {
+        write(snapshot, key, kdf, metadata, target, permissions, null);
+    }
+
+    /**
+     * As {@link #write(StoreSnapshot, KeySource, KdfParams, Map, Path, Set)}; chunks that lie in {@code source}'s
+     * mapping (an opened file being rekeyed or saved again) are read through it ({@code pread}, never the mapping),
+     * so a source file truncated meanwhile is an {@link dev.tensorseal.IntegrityException} naming it.
+     */
+    public static void write(StoreSnapshot snapshot, KeySource key, KdfParams kdf, Map<String, String> metadata, Path target,
+            Set<PosixFilePermission> permissions, MappedSource source) throws IOException {
         byte[] fileId = snapshot.storeId();
         byte[] checkSalt = new byte[TsealHeader.KEY_CHECK_SALT_BYTES];
         new SecureRandom().nextBytes(checkSalt); // fresh per file: key checks of files under one key do not match
@@ -71,11 +83,22 @@ public final class TsealWriter {
             atomicWrite(target, true, permissions, ch -> {
                 writeAt(ch, ByteBuffer.wrap(region), 0);
                 writeAt(ch, ByteBuffer.wrap(mac), headerBytes);
-                for (int t = 0; t < placed.size(); t++) {
-                    TsealHeader.Entry e = placed.get(t);
-                    MemorySegment[] chunks = snapshot.tensors().get(t).chunks();
-                    for (int c = 0; c < chunks.length; c++) {
-                        writeAt(ch, chunks[c].asByteBuffer(), e.chunkOffsetBytes(c));
+                try (Arena bounce = Arena.ofConfined()) {
+                    MemorySegment buffer = null;
+                    for (int t = 0; t < placed.size(); t++) {
+                        TsealHeader.Entry e = placed.get(t);
+                        MemorySegment[] chunks = snapshot.tensors().get(t).chunks();
+                        for (int c = 0; c < chunks.length; c++) {
+                            MemorySegment chunk = chunks[c];
+                            if (source != null && source.covers(chunk)) {
+                                if (buffer == null || buffer.byteSize() < chunk.byteSize()) {
+                                    buffer = bounce.allocate(chunk.byteSize());
+                                }
+                                source.copy(chunk, buffer, 0, e.info().name(), c);
+                                chunk = buffer.asSlice(0, chunk.byteSize());
+                            }
+                            writeAt(ch, chunk.asByteBuffer(), e.chunkOffsetBytes(c));
+                        }
                     }
                 }
                 if (ch.size() < total) {

@@ -60,7 +60,7 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
     private static final MethodHandle pread = errnoSetting("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     // int close(int fd);
     private static final MethodHandle close = errnoSetting("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -216,12 +216,15 @@ final class Libc {
         }
     }
 
-    /** {@code pread(fd, buf, count, offset)}, retried on EINTR: bytes read, 0 at end of file. */
-    static long pread(int fd, long buf, long count, long offset) {
+    /**
+     * {@code pread(fd, buf, buf.byteSize(), offset)}, retried on EINTR: bytes read, 0 at end of file. {@code buf} is
+     * passed as a segment, so its memory stays alive for the call.
+     */
+    static long pread(int fd, MemorySegment buf, long offset) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             while (true) {
-                long n = (long) pread.invokeExact(state, fd, buf, count, offset);
+                long n = (long) pread.invokeExact(state, fd, buf, buf.byteSize(), offset);
                 if (n >= 0) {
                     return n;
                 }
