@@ -53,51 +53,25 @@ public final class AesKeyWrap {
             ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG), CRITICAL);
 
     /** The prefix of the reasons no build or install step can change: this machine cannot run the native key wrap. */
-    static final String NOT_THIS_MACHINE = "not for this machine: ";
-    private static final String UNAVAILABLE = probe();
+    static final String NOT_THIS_MACHINE = X86Library.NOT_THIS_MACHINE;
+    private static final X86Library SUPPORT = X86Library.probe(LIB, BundledResources.KEY_WRAP_LIBRARY, "the AES-NI key wrap",
+            "tkw", tkw_abi_version, ABI_VERSION, tkw_supported, "this CPU lacks AES-NI");
 
     private AesKeyWrap() {}
 
-    private static String probe() {
-        if (!BundledResources.platform().endsWith("-x86_64")) {
-            return NOT_THIS_MACHINE + "the AES-NI key wrap is x86-64 code, this is " + BundledResources.platform();
-        }
-        if (!LIB.available()) {
-            return LIB.unavailableReason().orElseThrow();
-        }
-        try {
-            int abi = (int) LIB.require(tkw_abi_version, "tkw_abi_version").invokeExact();
-            if (abi != ABI_VERSION) {
-                return BundledResources.KEY_WRAP_LIBRARY + " has ABI " + abi + ", this binding expects " + ABI_VERSION;
-            }
-            if ((int) LIB.require(tkw_supported, "tkw_supported").invokeExact() != 1) {
-                return NOT_THIS_MACHINE + "this CPU lacks AES-NI";
-            }
-            return null;
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
-    }
-
     /** Why the native key wrap cannot run here (not x86-64, library not packaged, no native access, no AES-NI); empty when it can. */
     public static Optional<String> unavailableReason() {
-        return Optional.ofNullable(UNAVAILABLE);
+        return SUPPORT.unavailableReason();
     }
 
     /** True when the machine itself (not x86-64, no AES-NI) rules the native key wrap out; no build step changes that. */
     public static boolean unsupportedMachine() {
-        return UNAVAILABLE != null && UNAVAILABLE.startsWith(NOT_THIS_MACHINE);
-    }
-
-    private static void requireAvailable() {
-        if (UNAVAILABLE != null) {
-            throw new NativeException("tkw", 0, "unavailable: " + UNAVAILABLE);
-        }
+        return SUPPORT.unsupportedMachine();
     }
 
     /** Bytes of scratch a wrap or unwrap of {@code inputBytes} (at most {@link #MAX_INPUT_BYTES}) needs. */
     public static long scratchBytes(long inputBytes) {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         if (inputBytes < 0 || inputBytes > MAX_INPUT_BYTES) {
             throw new IllegalArgumentException("key wrap input is 0 to " + MAX_INPUT_BYTES + " bytes, got " + inputBytes);
         }
@@ -123,7 +97,7 @@ public final class AesKeyWrap {
      * {@code out} its length rounded up to 8, plus 8. {@code scratch} ({@link #scratchBytes} of {@code in}) is zeroed after.
      */
     public static void wrap(MemorySegment scratch, MemorySegment kek, boolean padded, MemorySegment in, MemorySegment out) {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         checkSecrets(scratch, kek);
         try {
             int rc = (int) tkw_wrap.invokeExact(scratch, scratch.byteSize(), kek, kek.byteSize(), padded ? 1 : 0,
@@ -142,7 +116,7 @@ public final class AesKeyWrap {
      * {@link #INTEGRITY_FAILURE} (nothing written) when the integrity check fails. {@code scratch} is zeroed after.
      */
     public static long unwrap(MemorySegment scratch, MemorySegment kek, boolean padded, MemorySegment in, MemorySegment out) {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         checkSecrets(scratch, kek);
         try {
             long rc = (long) tkw_unwrap.invokeExact(scratch, scratch.byteSize(), kek, kek.byteSize(), padded ? 1 : 0,

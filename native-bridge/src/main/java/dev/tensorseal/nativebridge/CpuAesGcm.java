@@ -63,33 +63,13 @@ public final class CpuAesGcm {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), CRITICAL);
 
     /** The prefix of the reasons that no build or install step can change: this machine cannot run the engine. */
-    static final String NOT_THIS_MACHINE = "not for this machine: ";
-    private static final String UNAVAILABLE = probe();
-    private static final int CONTEXT_BYTES = UNAVAILABLE == null ? contextSize() : 0;
+    static final String NOT_THIS_MACHINE = X86Library.NOT_THIS_MACHINE;
+    private static final X86Library SUPPORT = X86Library.probe(LIB, BundledResources.CPU_GCM_LIBRARY, "the vaes engine", "tsg",
+            tsg_abi_version, ABI_VERSION, tsg_supported,
+            "this CPU lacks VAES, VPCLMULQDQ or AVX-512 F/BW/VL (or the OS does not enable 512-bit state)");
+    private static final int CONTEXT_BYTES = SUPPORT.available() ? contextSize() : 0;
 
     private CpuAesGcm() {}
-
-    private static String probe() {
-        if (!BundledResources.platform().endsWith("-x86_64")) {
-            return NOT_THIS_MACHINE + "the vaes engine is x86-64 code, this is " + BundledResources.platform();
-        }
-        if (!LIB.available()) {
-            return LIB.unavailableReason().orElseThrow();
-        }
-        try {
-            int abi = (int) LIB.require(tsg_abi_version, "tsg_abi_version").invokeExact();
-            if (abi != ABI_VERSION) {
-                return BundledResources.CPU_GCM_LIBRARY + " has ABI " + abi + ", this binding expects " + ABI_VERSION;
-            }
-            if ((int) LIB.require(tsg_supported, "tsg_supported").invokeExact() != 1) {
-                return NOT_THIS_MACHINE + "this CPU lacks VAES, VPCLMULQDQ or AVX-512 F/BW/VL (or the OS does not enable"
-                        + " 512-bit state)";
-            }
-            return null;
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
-    }
 
     private static int contextSize() {
         try {
@@ -101,7 +81,7 @@ public final class CpuAesGcm {
 
     /** Why this engine cannot run here (library not packaged, native access off, CPU without VAES); empty when it can. */
     public static Optional<String> unavailableReason() {
-        return Optional.ofNullable(UNAVAILABLE);
+        return SUPPORT.unavailableReason();
     }
 
     /**
@@ -109,18 +89,12 @@ public final class CpuAesGcm {
      * which no build or install step changes; false when it runs, or when a build or setup step is missing.
      */
     public static boolean unsupportedMachine() {
-        return UNAVAILABLE != null && UNAVAILABLE.startsWith(NOT_THIS_MACHINE);
-    }
-
-    private static void requireAvailable() {
-        if (UNAVAILABLE != null) {
-            throw new NativeException("tsg", 0, "unavailable: " + UNAVAILABLE);
-        }
+        return SUPPORT.unsupportedMachine();
     }
 
     /** Bytes of one key context. */
     public static int contextBytes() {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         return CONTEXT_BYTES;
     }
 
@@ -133,7 +107,7 @@ public final class CpuAesGcm {
 
     /** Keys {@code context} with {@code key} (16, 24 or 32 bytes): the round keys and the powers of H. */
     public static void init(MemorySegment context, MemorySegment key) {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         checkContext(context);
         try {
             int rc = (int) tsg_init.invokeExact(context, key, key.byteSize());
@@ -147,7 +121,7 @@ public final class CpuAesGcm {
 
     /** Zeroes a key context. */
     public static void wipe(MemorySegment context) {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         checkContext(context);
         try {
             tsg_wipe.invokeExact(context);
@@ -183,7 +157,7 @@ public final class CpuAesGcm {
     public static void seal(InsecureNonce permit, MemorySegment context, MemorySegment iv, MemorySegment aad,
                             MemorySegment in, MemorySegment out, MemorySegment tag) {
         InsecureNonce.check(permit, "CpuAesGcm.seal");
-        requireAvailable();
+        SUPPORT.requireAvailable();
         checkContext(context);
         checkIv(iv);
         checkTag(tag);
@@ -209,7 +183,7 @@ public final class CpuAesGcm {
      */
     public static boolean open(MemorySegment context, MemorySegment iv, MemorySegment aad, MemorySegment in,
                                MemorySegment tag, MemorySegment out, long from) {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         checkContext(context);
         checkIv(iv);
         checkTag(tag);
@@ -229,7 +203,7 @@ public final class CpuAesGcm {
 
     /** CTR keystream XOR from counter block J0 + 1 + {@code firstBlock} (inc32 arithmetic); for tests. */
     static void ctr(MemorySegment context, MemorySegment iv, int firstBlock, MemorySegment in, MemorySegment out) {
-        requireAvailable();
+        SUPPORT.requireAvailable();
         checkContext(context);
         checkIv(iv);
         if (out.byteSize() != in.byteSize()) {
