@@ -68,11 +68,14 @@ class InterruptedCommandsTest {
      * code, or -1 when it finished before it could be signalled.
      */
     private int signalMidWrite(Signal signal, String target, String... args) throws Exception {
-        Process child = ChildCli.start(args);
+        Path log = Files.createTempFile(dir, "child", ".log");
+        Process child = ChildCli.builder(List.of(), Map.of(), args).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + HANG_GUARD_NANOS;
             while (temporaries(target).isEmpty()) {
                 if (!child.isAlive()) {
+                    // Finished first (retried with a larger input), or failed before writing: say which, with its words.
+                    assertEquals(0, child.exitValue(), String.join(" ", args) + " failed before it wrote: " + Files.readString(log));
                     return -1;
                 }
                 if (System.nanoTime() > deadline) {
