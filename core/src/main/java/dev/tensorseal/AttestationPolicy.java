@@ -30,6 +30,8 @@ public final class AttestationPolicy {
     public static final URI NVIDIA_RIM_SERVICE = URI.create("https://rim.attestation.nvidia.com/v1/rim/");
     /** NVIDIA's OCSP responder for device and RIM certificates. */
     public static final URI NVIDIA_OCSP_RESPONDER = URI.create("https://ocsp.ndis.nvidia.com/");
+    /** How old an OCSP response without {@code nextUpdate} may be unless {@link Builder#ocspMaxAge} says otherwise. */
+    public static final Duration DEFAULT_OCSP_MAX_AGE = Duration.ofDays(7);
 
     private final List<X509Certificate> deviceRoots;
     private final List<X509Certificate> rimRoots;
@@ -43,6 +45,7 @@ public final class AttestationPolicy {
     private final URI ocspResponder;
     private final List<byte[]> ocspResponses;
     private final Duration networkTimeout;
+    private final Duration ocspMaxAge;
 
     private AttestationPolicy(Builder b) {
         this.deviceRoots = b.deviceRoots != null ? b.deviceRoots : NvidiaRoots.deviceIdentity();
@@ -57,6 +60,7 @@ public final class AttestationPolicy {
         this.ocspResponder = b.ocspResponder;
         this.ocspResponses = b.ocspResponses.stream().map(byte[]::clone).toList();
         this.networkTimeout = b.networkTimeout;
+        this.ocspMaxAge = b.ocspMaxAge;
     }
 
     public static Builder builder() {
@@ -116,6 +120,14 @@ public final class AttestationPolicy {
         return networkTimeout;
     }
 
+    /**
+     * How old an OCSP response without {@code nextUpdate} may be ({@code thisUpdate} this long before
+     * {@link #now()} at most); one with {@code nextUpdate} is current until then.
+     */
+    public Duration ocspMaxAge() {
+        return ocspMaxAge;
+    }
+
     /** Builds an {@link AttestationPolicy}; see the class comment for the defaults. */
     public static final class Builder {
         private List<X509Certificate> deviceRoots;
@@ -130,6 +142,7 @@ public final class AttestationPolicy {
         private URI ocspResponder = NVIDIA_OCSP_RESPONDER;
         private final List<byte[]> ocspResponses = new ArrayList<>();
         private Duration networkTimeout = Duration.ofSeconds(10);
+        private Duration ocspMaxAge = DEFAULT_OCSP_MAX_AGE;
 
         private Builder() {}
 
@@ -222,6 +235,20 @@ public final class AttestationPolicy {
                 throw new IllegalArgumentException("networkTimeout must be 1 s to 5 min, got " + timeout);
             }
             this.networkTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Accept an OCSP response that has no {@code nextUpdate} only while its {@code thisUpdate} is at most
+         * {@code maxAge} old (1 minute to 90 days; default 7 days). Supplied response files carry no nonce, so
+         * this bounds how old a replayed "good" can be.
+         */
+        public Builder ocspMaxAge(Duration maxAge) {
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.compareTo(Duration.ofMinutes(1)) < 0 || maxAge.compareTo(Duration.ofDays(90)) > 0) {
+                throw new IllegalArgumentException("ocspMaxAge must be 1 min to 90 days, got " + maxAge);
+            }
+            this.ocspMaxAge = maxAge;
             return this;
         }
 

@@ -36,6 +36,13 @@ class AttestationPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> b.ocspResponses(List.of(new byte[0])));
         assertThrows(IllegalArgumentException.class, () -> b.networkTimeout(Duration.ofMillis(10)));
         assertThrows(NullPointerException.class, () -> b.at(null));
+        assertEquals("ocspMaxAge must be 1 min to 90 days, got PT0S",
+                assertThrows(IllegalArgumentException.class, () -> b.ocspMaxAge(Duration.ZERO)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> b.ocspMaxAge(Duration.ofDays(91)));
+        assertThrows(IllegalArgumentException.class, () -> b.ocspMaxAge(Duration.ofDays(-1)));
+        assertThrows(NullPointerException.class, () -> b.ocspMaxAge(null));
+        assertEquals(Duration.ofDays(7), AttestationPolicy.builder().build().ocspMaxAge(), "default");
+        assertEquals(Duration.ofHours(6), AttestationPolicy.builder().ocspMaxAge(Duration.ofHours(6)).build().ocspMaxAge());
         AttestationPolicy p = b.minimumDriverVersion("550.90.07").minimumVbiosVersion("96.00.9F.00.01").rimsNotChecked()
                 .revocationNotChecked().at(Instant.EPOCH).build();
         assertFalse(p.rimsRequired());

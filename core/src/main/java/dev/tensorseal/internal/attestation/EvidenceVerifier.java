@@ -34,6 +34,8 @@ public final class EvidenceVerifier {
     public static final String VBIOS_RIM_REVOCATION = "VBIOS_RIM_REVOCATION";
     public static final String RIM_INDEX_CONFLICT = "RIM_INDEX_CONFLICT";
     public static final String MEASUREMENTS_MATCH = "MEASUREMENTS_MATCH";
+    /** Checked across the GPUs of one key release: no two GPUs' evidence comes from the same device. */
+    public static final String DISTINCT_DEVICE = "DISTINCT_DEVICE";
     public static final String RIM_PARSED = "RIM_PARSED";
     public static final String RIM_SIGNATURE = "RIM_SIGNATURE";
     public static final String RIM_REVOCATION = "RIM_REVOCATION";
@@ -53,9 +55,9 @@ public final class EvidenceVerifier {
         if (!policy.revocationRequired()) {
             this.revocation = RevocationSource.notChecked();
         } else if (!policy.ocspResponses().isEmpty()) {
-            this.revocation = new FileOcspSource(policy.ocspResponses());
+            this.revocation = new FileOcspSource(policy.ocspResponses(), policy.ocspMaxAge());
         } else {
-            this.revocation = new HttpOcspSource(policy.ocspResponder(), policy.networkTimeout());
+            this.revocation = new HttpOcspSource(policy.ocspResponder(), policy.networkTimeout(), policy.ocspMaxAge());
         }
     }
 

@@ -6,8 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** RIMs from files the caller supplied (offline verification): the one whose version matches is used. */
+/**
+ * RIMs from files the caller supplied (offline verification): the one whose content is for the wanted kind,
+ * version and chip, and, for a VBIOS RIM, whose file name names the board (see {@link RimId#namedBy}), is used.
+ */
 final class FileRimSource implements RimSource {
     private final List<Path> files;
 
@@ -22,17 +26,22 @@ final class FileRimSource implements RimSource {
         for (Path file : files) {
             byte[] xml = read(file);
             Rim rim = Rim.parse(xml, "RIM file " + file);
-            if (id.matches(rim)) {
+            Optional<String> mismatch = id.mismatch(rim);
+            String name = file.getFileName() == null ? "" : file.getFileName().toString();
+            if (mismatch.isEmpty() && !id.namedBy(name)) {
+                mismatch = Optional.of("its name is not NVIDIA's for this board (" + id.expectedFileName() + ")");
+            }
+            if (mismatch.isEmpty()) {
                 if (match != null) {
-                    throw new CheckFailed("two RIM files are for " + id.kind().name().toLowerCase() + " version " + id.version());
+                    throw new CheckFailed("two RIM files are for " + id.kind().label() + " version " + id.version());
                 }
                 match = xml;
             }
-            seen.add(rim.version());
+            seen.add(name + ": " + mismatch.orElse("matches"));
         }
         if (match == null) {
-            throw new CheckFailed("no supplied RIM is for " + id.kind().name().toLowerCase() + " version " + id.version()
-                    + " (supplied: " + (seen.isEmpty() ? "none" : String.join(", ", seen)) + ")");
+            throw new CheckFailed("no supplied RIM is for " + id.kind().label() + " version " + id.version() + " ("
+                    + id.serviceId() + "; supplied: " + (seen.isEmpty() ? "none" : String.join("; ", seen)) + ")");
         }
         return match;
     }

@@ -1,6 +1,7 @@
 package dev.tensorseal.internal.attestation;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,12 +14,14 @@ import java.util.regex.Pattern;
 
 /**
  * RIMs from NVIDIA's RIM service ({@code GET <base>/<id>}, answered with JSON whose {@code rim} member is the
- * base64 SWID tag). What comes back is verified like any other RIM; the transport is not trusted.
+ * base64 SWID tag). What comes back is verified like any other RIM; the transport is not trusted, so the answer
+ * is read up to {@link #MAX_RESPONSE_BYTES} and refused past it.
  */
 final class HttpRimSource implements RimSource {
     static final URI NVIDIA_RIM_SERVICE = URI.create("https://rim.attestation.nvidia.com/v1/rim/");
     private static final Pattern RIM_MEMBER = Pattern.compile("\"rim\"\\s*:\\s*\"([A-Za-z0-9+/=\\\\n\\s]*)\"");
-    private static final int MAX_RESPONSE_BYTES = 4 * Rim.MAX_RIM_BYTES;
+    /** Base64 of the largest RIM, JSON around it, and room for line breaks. */
+    static final int MAX_RESPONSE_BYTES = 4 * Rim.MAX_RIM_BYTES;
 
     private final URI base;
     private final HttpClient client;
@@ -33,10 +36,9 @@ final class HttpRimSource implements RimSource {
     @Override
     public byte[] fetch(RimId id) {
         URI uri = base.resolve(id.serviceId());
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
         try {
-            response = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), BoundedBody.handler());
         } catch (IOException e) {
             throw new CheckFailed("fetching " + id + " from " + uri + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -44,12 +46,11 @@ final class HttpRimSource implements RimSource {
             throw new CheckFailed("interrupted while fetching " + id);
         }
         if (response.statusCode() != 200) {
+            BoundedBody.discard(response);
             throw new CheckFailed("the RIM service answered HTTP " + response.statusCode() + " for " + id);
         }
-        if (response.body().length > MAX_RESPONSE_BYTES) {
-            throw new CheckFailed("the RIM service's answer for " + id + " is larger than " + MAX_RESPONSE_BYTES + " bytes");
-        }
-        Matcher m = RIM_MEMBER.matcher(new String(response.body(), StandardCharsets.UTF_8));
+        byte[] body = BoundedBody.read(response, MAX_RESPONSE_BYTES, "the RIM service's answer for " + id);
+        Matcher m = RIM_MEMBER.matcher(new String(body, StandardCharsets.UTF_8));
         if (!m.find()) {
             throw new CheckFailed("the RIM service's answer for " + id + " has no \"rim\" member");
         }

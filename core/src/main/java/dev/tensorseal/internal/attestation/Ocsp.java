@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -39,7 +40,8 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * OCSP with Bouncy Castle behind a small interface: builds requests (SHA-384 certificate id, as NVIDIA's
  * verifier uses, and an optional nonce) and checks responses: successful, signed by the issuer or by a
  * responder certificate the issuer signed for OCSP signing, answering for this certificate, current at the
- * checking instant, echoing the nonce when one was sent.
+ * checking instant (before its nextUpdate, or, without one, no older than a maximum age), echoing the nonce
+ * when one was sent.
  */
 final class Ocsp {
     /** Accepted clock difference between responder and verifier when checking thisUpdate. */
@@ -72,7 +74,8 @@ final class Ocsp {
     }
 
     /** Checks {@code der} as the answer for {@code cert}; returns a reason when good, else throws {@link CheckFailed}. */
-    static String verify(byte[] der, X509Certificate cert, X509Certificate issuer, Instant at, Optional<byte[]> nonce) {
+    static String verify(byte[] der, X509Certificate cert, X509Certificate issuer, Instant at, Optional<byte[]> nonce,
+                         Duration maxAge) {
         String who = "'" + ChainVerifier.name(cert) + "'";
         BasicOCSPResp basic;
         try {
@@ -102,7 +105,7 @@ final class Ocsp {
         }
         for (SingleResp single : basic.getResponses()) {
             if (matches(single.getCertID(), issuer, cert.getSerialNumber())) {
-                return status(single, who, at);
+                return status(single, who, at, maxAge);
             }
         }
         throw new CheckFailed("the OCSP response does not answer for " + who);
@@ -134,7 +137,7 @@ final class Ocsp {
         }
     }
 
-    private static String status(SingleResp single, String who, Instant at) {
+    private static String status(SingleResp single, String who, Instant at, Duration maxAge) {
         Date now = Date.from(at);
         if (single.getThisUpdate().getTime() > now.getTime() + SKEW_MILLIS) {
             throw new CheckFailed("the OCSP response for " + who + " is dated " + single.getThisUpdate().toInstant()
@@ -143,6 +146,13 @@ final class Ocsp {
         if (single.getNextUpdate() != null && single.getNextUpdate().before(now)) {
             throw new CheckFailed("the OCSP response for " + who + " is stale: next update was due "
                     + single.getNextUpdate().toInstant());
+        }
+        // Without nextUpdate the responder promises nothing about how long the answer holds, and a supplied
+        // response carries no nonce: only its age bounds a replay.
+        if (single.getNextUpdate() == null && single.getThisUpdate().toInstant().plus(maxAge).isBefore(at)) {
+            throw new CheckFailed("the OCSP response for " + who + " has no next update and is dated "
+                    + single.getThisUpdate().toInstant() + ", more than the policy's maximum age " + maxAge
+                    + " before the checking time " + at);
         }
         CertificateStatus status = single.getCertStatus();
         if (status == CertificateStatus.GOOD) {

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Releases the wrapped source's key only after fresh attestation evidence from every GPU verified under
  * the policy, at every release: a new nonce per GPU per release, so no earlier report can be replayed.
- * The GPUs are set ready only after all of them verified. Anything missing or failing denies, naming the
+ * Each GPU must be a device of its own (a distinct attestation key). The GPUs are set ready only after all of
+ * them verified. Anything missing or failing denies, naming the
  * first failed check.
  */
 public final class VerifiedAttestationKeySource implements DelegatingKeySource {
@@ -47,16 +48,20 @@ public final class VerifiedAttestationKeySource implements DelegatingKeySource {
         inner.writeKey(destination);
     }
 
-    /** Fresh evidence from every GPU, each for its own new nonce, all verified. */
+    /** Fresh evidence from every GPU, each for its own new nonce, all verified, no device counted twice. */
     AttestationResult attest() {
         int count = collector.gpuCount();
         if (count <= 0) {
             throw new IllegalStateException("there is no GPU to attest");
         }
         List<AttestationResult.Check> checks = new ArrayList<>();
+        DistinctDevices devices = new DistinctDevices();
         for (int i = 0; i < count; i++) {
             byte[] nonce = Nonces.fresh();
-            checks.addAll(verifier.verify(collector.collect(i, nonce.clone()), nonce));
+            GpuEvidence evidence = collector.collect(i, nonce.clone());
+            List<AttestationResult.Check> own = verifier.verify(evidence, nonce);
+            checks.addAll(own);
+            checks.add(devices.check(evidence, own));
         }
         return AttestationResult.of(checks);
     }

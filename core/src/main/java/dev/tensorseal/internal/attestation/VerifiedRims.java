@@ -29,10 +29,9 @@ final class VerifiedRims {
                     + chain.reason());
         }
         Rim rim = Rim.parse(source.fetch(id), id.toString());
-        if (!id.matches(rim)) {
-            throw new CheckFailed(id + " from " + source.description() + " is for version " + rim.version() + ", not "
-                    + id.version());
-        }
+        id.mismatch(rim).ifPresent(why -> {
+            throw new CheckFailed(id + " from " + source.description() + " does not fit the report: " + why);
+        });
         ChainVerifier.Verified verified = RimVerifier.verify(rim, roots, at);
         cache.put(id.serviceId(), rim);
         return new Verified(rim, verified.withRoot(), id + " version " + rim.version() + " from " + source.description()

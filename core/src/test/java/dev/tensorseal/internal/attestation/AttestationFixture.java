@@ -17,6 +17,8 @@ final class AttestationFixture {
     static final byte[] FWID = fill(48, 0x77);
     static final String DRIVER = "550.90.07";
     static final String VBIOS = "96.00.9f.00.01";
+    /** Project, project SKU and chip SKU of the board {@link ReportBuilder} reports, as NVIDIA's file names spell them. */
+    static final String BOARD = "1010_0200_882";
 
     final TestPki.Device device = new TestPki.Device(TestPki.hopperFwid(FWID, TestPki.p384()));
     final TestPki.RimSigning rimPki = new TestPki.RimSigning();
@@ -49,7 +51,27 @@ final class AttestationFixture {
     }
 
     byte[] rim(String version, List<RimSigner.Measurement> measurements) {
-        return RimSigner.sign(version, measurements, rimPki.signer.keys().getPrivate(), rimPki.chain());
+        return rim(version, "GH100", measurements);
+    }
+
+    byte[] rim(String version, String product, List<RimSigner.Measurement> measurements) {
+        return RimSigner.sign(version, product, measurements, rimPki.signer.keys().getPrivate(), rimPki.chain());
+    }
+
+    /**
+     * The name NVIDIA gives a RIM file: {@code <project>_<projectSku>_<chipSku>_<version>_PROD.swidtag} for a
+     * VBIOS RIM (the board {@link ReportBuilder} reports), anything for a driver RIM or a file that does not parse.
+     */
+    static String fileName(byte[] rim, int i) {
+        String version;
+        try {
+            version = Rim.parse(rim, "test RIM").version();
+        } catch (RuntimeException e) {
+            return "rim" + i + ".swidtag";
+        }
+        return RimId.Kind.of(version) == RimId.Kind.VBIOS
+                ? BOARD + "_" + version.replace(".", "").toUpperCase(java.util.Locale.ROOT) + "_PROD_" + i + ".swidtag"
+                : "driver" + i + ".swidtag";
     }
 
     /** RIM files written to {@code dir}: the driver and VBIOS RIMs, unless others are given. */
@@ -58,7 +80,7 @@ final class AttestationFixture {
         try {
             List<Path> files = new java.util.ArrayList<>();
             for (int i = 0; i < all.length; i++) {
-                files.add(Files.write(dir.resolve("rim" + i + ".swidtag"), all[i]));
+                files.add(Files.write(dir.resolve(fileName(all[i], i)), all[i]));
             }
             return files;
         } catch (IOException e) {

@@ -275,4 +275,28 @@ class EvidenceVerifierTest {
         assertTrue(failsAt(verify(fx.signed(fx.report()), fx.chainPem(), fx.nonce, fx.policy(rims).build()), DRIVER_RIM)
                 .reason().contains("outside SoftwareIdentity/Payload"));
     }
+
+    @Test
+    void aVbiosRimForAnotherBoardWithTheSameVersionFails() throws Exception {
+        // NVIDIA's signed tag names no board: the file name is what binds it to project 1010, SKU 0200, chip SKU 882
+        Path other = java.nio.file.Files.write(dir.resolve("1010_0205_862_96009F0001_PROD.swidtag"), fx.vbiosRim());
+        List<Path> rims = List.of(fx.rimFiles(dir, fx.driverRim()).get(0), other);
+        assertTrue(failsAt(verify(fx.signed(fx.report()), fx.chainPem(), fx.nonce, fx.policy(rims).build()), VBIOS_RIM)
+                .reason().contains("not NVIDIA's for this board (1010_0200_882_96009F0001_*.swidtag)"));
+    }
+
+    @Test
+    void aVbiosRimCannotStandInForTheDriverRim() {
+        byte[] report = report(b -> b.text(OpaqueData.DRIVER_VERSION, AttestationFixture.VBIOS));
+        List<Path> rims = fx.rimFiles(dir, fx.vbiosRim());
+        assertTrue(failsAt(verify(report, fx.chainPem(), fx.nonce, fx.policy(rims).build()), DRIVER_RIM)
+                .reason().contains("it is a vbios RIM"));
+    }
+
+    @Test
+    void aRimForAnotherChipFails() {
+        List<Path> rims = fx.rimFiles(dir, fx.driverRim(), fx.rim(AttestationFixture.VBIOS, "GB100", RimSigner.matching(5, 8)));
+        assertTrue(failsAt(verify(fx.signed(fx.report()), fx.chainPem(), fx.nonce, fx.policy(rims).build()), VBIOS_RIM)
+                .reason().contains("for chip 'GB100', not GH100"));
+    }
 }

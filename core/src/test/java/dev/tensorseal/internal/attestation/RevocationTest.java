@@ -9,6 +9,7 @@ import dev.tensorseal.AttestationResult.Check;
 import dev.tensorseal.AttestationResult.Status;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
@@ -105,5 +106,29 @@ class RevocationTest {
         assertEquals(Status.PASS, check(r, "CERT_REVOCATION").status(), r.checks()::toString);
         assertEquals("DRIVER_RIM_REVOCATION", r.firstFailure().orElseThrow().name());
         assertTrue(r.firstFailure().orElseThrow().reason().contains("no supplied OCSP response"));
+    }
+
+    /** Supplied answers for the device chain, each dated {@code thisUpdate} with no nextUpdate. */
+    private List<byte[]> withoutNextUpdate(Instant thisUpdate) throws Exception {
+        var d = fx.device;
+        return List.of(responder.responseFor(d.brom.cert(), d.provisioner.cert(), thisUpdate, null),
+                responder.responseFor(d.provisioner.cert(), d.identity.cert(), thisUpdate, null),
+                responder.responseFor(d.identity.cert(), d.root.cert(), thisUpdate, null));
+    }
+
+    @Test
+    void aSuppliedResponseWithoutNextUpdateHoldsOnlyForThePolicysMaximumAge() throws Exception {
+        // supplied files carry no nonce: a "good" a year old must not pass because it names no next update
+        AttestationResult old = verify(fx.policy(fx.rimFiles(dir)).ocspResponses(withoutNextUpdate(TestPki.NOW.minus(30, ChronoUnit.DAYS))));
+        Check c = old.firstFailure().orElseThrow();
+        assertEquals("CERT_REVOCATION", c.name(), old.checks()::toString);
+        assertTrue(c.reason().contains("no next update") && c.reason().contains("maximum age PT168H"), c.reason());
+
+        List<byte[]> recent = withoutNextUpdate(TestPki.NOW.minus(2, ChronoUnit.DAYS));
+        assertEquals(Status.PASS, check(verify(fx.policy(fx.rimFiles(dir)).ocspResponses(recent)), "CERT_REVOCATION").status());
+        Check tight = check(verify(fx.policy(fx.rimFiles(dir)).ocspResponses(recent).ocspMaxAge(Duration.ofDays(1))),
+                "CERT_REVOCATION");
+        assertEquals(Status.FAIL, tight.status(), tight::toString);
+        assertTrue(tight.reason().contains("maximum age PT24H"), tight.reason());
     }
 }

@@ -46,17 +46,23 @@ final class RimSigner {
     }
 
     static byte[] sign(String version, List<Measurement> measurements, PrivateKey key, List<X509Certificate> chain) {
+        return sign(version, "GH100", measurements, key, chain);
+    }
+
+    /** A RIM for {@code product}, the chip NVIDIA names in {@code Meta product} and the tag's name. */
+    static byte[] sign(String version, String product, List<Measurement> measurements, PrivateKey key,
+                       List<X509Certificate> chain) {
         try {
             Document doc = Rim.parser().newDocument();
             Element root = doc.createElementNS(Rim.SWID_NS, "SoftwareIdentity");
             root.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:ns2", Rim.SHA384_NS);
-            root.setAttribute("name", "GH100");
+            root.setAttribute("name", product);
             root.setAttribute("tagId", "test-" + version);
             root.setAttribute("version", "1.0");
             doc.appendChild(root);
             Element meta = doc.createElementNS(Rim.SWID_NS, "Meta");
             meta.setAttribute("colloquialVersion", version);
-            meta.setAttribute("product", "GH100");
+            meta.setAttribute("product", product);
             root.appendChild(meta);
             Element payload = doc.createElementNS(Rim.SWID_NS, "Payload");
             root.appendChild(payload);

@@ -81,25 +81,30 @@ final class TestOcspResponder implements AutoCloseable {
 
     /** A response for {@code cert}, as a supplied response file would hold (no nonce). */
     byte[] responseFor(X509Certificate cert, X509Certificate issuer) throws Exception {
-        CertificateID id = Ocsp.id(cert, issuer);
-        return build(id, null);
+        return responseFor(cert, issuer, TestPki.NOW.minus(1, ChronoUnit.HOURS), TestPki.NOW.plus(7, ChronoUnit.DAYS));
+    }
+
+    /** A supplied response dated {@code thisUpdate}, with {@code nextUpdate} or (null) none. */
+    byte[] responseFor(X509Certificate cert, X509Certificate issuer, Instant thisUpdate, Instant nextUpdate) throws Exception {
+        return build(Ocsp.id(cert, issuer), null, thisUpdate, nextUpdate);
     }
 
     private byte[] answer(OCSPReq req) throws Exception {
         requests.incrementAndGet();
         Req[] list = req.getRequestList();
         Extension nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
-        return build(list[0].getCertID(), echoNonce ? nonce : null);
+        return build(list[0].getCertID(), echoNonce ? nonce : null, TestPki.NOW.minus(1, ChronoUnit.HOURS),
+                TestPki.NOW.plus(7, ChronoUnit.DAYS));
     }
 
-    private byte[] build(CertificateID id, Extension nonce) throws Exception {
+    private byte[] build(CertificateID id, Extension nonce, Instant thisUpdate, Instant nextUpdate) throws Exception {
         TestPki.Issued issuer = issuers.stream().filter(i -> matches(id, i.cert())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no issuer for the requested certificate"));
         X509CertificateHolder holder = new JcaX509CertificateHolder(issuer.cert());
         BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(new RespID(holder.getSubject()));
         Instant now = TestPki.NOW;
-        b.addResponse(id, statuses.getOrDefault(id.getSerialNumber(), CertificateStatus.GOOD), Date.from(now.minus(1, ChronoUnit.HOURS)),
-                Date.from(now.plus(7, ChronoUnit.DAYS)), null);
+        b.addResponse(id, statuses.getOrDefault(id.getSerialNumber(), CertificateStatus.GOOD), Date.from(thisUpdate),
+                nextUpdate == null ? null : Date.from(nextUpdate), null);
         if (nonce != null) {
             b.setResponseExtensions(new Extensions(nonce));
         }

@@ -16,9 +16,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
@@ -68,13 +71,28 @@ class VerifiedAttestationKeySourceTest {
         }
     }
 
-    /** Genuine evidence for whatever nonce is asked, optionally changed by {@code change}. */
+    /** One device per GPU ordinal: GPU 0 is the fixture's, others get their own leaf key under the same BROM. */
+    private final Map<Integer, TestPki.Issued> leaves = new HashMap<>();
+
+    private TestPki.Issued leaf(int ordinal) {
+        return leaves.computeIfAbsent(ordinal, o -> o == 0 ? fx.device.leaf
+                : TestPki.leaf("CN=Test GH100 A01 GSP FMC LF " + o + ",O=Test", fx.device.brom,
+                        TestPki.NOW.minus(200, ChronoUnit.DAYS), TestPki.NOW.plus(2000, ChronoUnit.DAYS),
+                        List.of(TestPki.hopperFwid(AttestationFixture.FWID, TestPki.p384()))));
+    }
+
+    /** Genuine evidence from GPU {@code device}'s own device for whatever nonce is asked, changed by {@code change}. */
+    private GpuEvidence evidence(int ordinal, int device, byte[] nonce, java.util.function.Consumer<ReportBuilder> change) {
+        ReportBuilder b = new ReportBuilder(nonce).fwid(AttestationFixture.FWID);
+        change.accept(b);
+        TestPki.Issued leaf = leaf(device);
+        return new GpuEvidence("gpu " + ordinal, b.signedWith(leaf.keys().getPrivate()),
+                TestPki.pemBytes(fx.device.chainWithLeaf(leaf.cert())));
+    }
+
+    /** Genuine evidence for whatever nonce is asked, each GPU its own device, optionally changed by {@code change}. */
     private BiFunction<Integer, byte[], GpuEvidence> genuine(java.util.function.Consumer<ReportBuilder> change) {
-        return (ordinal, nonce) -> {
-            ReportBuilder b = new ReportBuilder(nonce).fwid(AttestationFixture.FWID);
-            change.accept(b);
-            return new GpuEvidence("gpu " + ordinal, fx.signed(b), fx.chainPem());
-        };
+        return (ordinal, nonce) -> evidence(ordinal, ordinal, nonce, change);
     }
 
     /** Genuine evidence with byte {@code offset} of the signed report flipped afterwards. */
@@ -117,6 +135,18 @@ class VerifiedAttestationKeySourceTest {
                     assertEquals(2f, v.segment().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, 1));
                 }
             }
+        }
+    }
+
+    @Test
+    void oneDeviceAnsweringForTwoGpusIsDenied() {
+        // GPU 1's evidence is genuine and fresh for its own nonce, but it is GPU 0's device answering again
+        FakeNvml nvml = new FakeNvml(3, (ordinal, nonce) -> evidence(ordinal, ordinal == 1 ? 0 : ordinal, nonce, b -> {}));
+        try (KeySource gated = new VerifiedAttestationKeySource(KeySource.bytes(KEY), policy(), nvml)) {
+            var e = assertThrows(KeyReleaseDeniedException.class, () -> release(gated));
+            assertTrue(e.getMessage().contains("DISTINCT_DEVICE failed for gpu 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("is gpu 0's"), e.getMessage());
+            assertEquals(0, nvml.readyCalls, "not set ready");
         }
     }
 
