@@ -4,6 +4,7 @@ import dev.tensorseal.internal.tseal.PassphraseKey;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -41,6 +42,27 @@ public final class SealedFile {
      */
     public static TensorStore open(Path file, TensorStore.Builder settings) throws IOException {
         return TsealFiles.open(file, settings.config()).store();
+    }
+
+    /**
+     * Opens the sealed object at {@code uri} into a store built from {@code settings}, with
+     * {@link RemoteOptions#defaults()}: {@code https://} (with the JDK's trust store), {@code http://} for loopback
+     * hosts, or {@code s3://bucket/key} with tensorseal-remote-s3 on the path. One ranged request reads the header
+     * (authenticated as for a local file); reading a tensor fetches only its chunks, several range requests at once,
+     * each of the version that was opened (a changed object is an {@link IntegrityException}).
+     *
+     * <pre>{@code
+     * TensorStore store = SealedFile.open(URI.create("https://models.example.com/m.tseal"),
+     *         TensorStore.builder().keySource(key));
+     * }</pre>
+     */
+    public static TensorStore open(URI uri, TensorStore.Builder settings) {
+        return open(uri, settings, RemoteOptions.defaults());
+    }
+
+    /** As {@link #open(URI, TensorStore.Builder)} with {@code options} (concurrency, retries, an expected header digest). */
+    public static TensorStore open(URI uri, TensorStore.Builder settings, RemoteOptions options) {
+        return TsealFiles.open(uri, settings.config(), options).store();
     }
 
     /** Opens a file sealed under a passphrase (Argon2id parameters and salt come from the header, bounded). */

@@ -16,7 +16,7 @@ import java.lang.invoke.MethodHandle;
  */
 // Binding libc is the point of this class: it needs --enable-native-access for this module (or ALL-UNNAMED).
 @SuppressWarnings("restricted")
-final class AnonymousMemory {
+public final class AnonymousMemory {
     /** Below this, the arena's allocation is as fast and avoids two system calls. */
     static final long MIN_BYTES = 2L << 20;
 
@@ -24,6 +24,8 @@ final class AnonymousMemory {
     private static final int PROT_WRITE = 2;
     private static final int MAP_PRIVATE = 2;
     private static final int MAP_ANONYMOUS = 0x20;
+    private static final int MAP_NORESERVE = 0x4000;
+    private static final int PROT_NONE = 0;
     private static final int MADV_HUGEPAGE = 14;
     private static final long MAP_FAILED = -1L;
 
@@ -86,6 +88,33 @@ final class AnonymousMemory {
         }
         long address = p.address();
         return p.reinterpret(bytes, arena, s -> unmap(address, bytes));
+    }
+
+    /**
+     * {@code bytes} of address space with no memory behind it ({@code PROT_NONE}, no swap reserved), for slices
+     * that stand for a remote object's chunks: they are only ever compared by address, and any access faults
+     * instead of reading something that was never authenticated. Released with {@code arena}.
+     *
+     * @throws dev.tensorseal.UnsupportedParameterException where libc cannot be bound (no native access)
+     */
+    public static MemorySegment reserve(Arena arena, long bytes) {
+        if (mmap == null) {
+            throw new dev.tensorseal.UnsupportedParameterException("opening a remote .tseal needs native access:"
+                    + " run java with --enable-native-access=dev.tensorseal.core (or ALL-UNNAMED on the class path)");
+        }
+        long size = Math.max(bytes, 1);
+        MemorySegment p;
+        try {
+            p = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                    -1, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap of " + size + " bytes of address space failed", t);
+        }
+        if (p.address() == MAP_FAILED) {
+            throw new dev.tensorseal.CapacityException("mmap could not reserve " + size + " bytes of address space");
+        }
+        long address = p.address();
+        return p.reinterpret(size, arena, s -> unmap(address, size));
     }
 
     private static void unmap(long address, long bytes) {

@@ -95,7 +95,12 @@ public final class SealedStore implements AutoCloseable {
      * mapping: every read of them goes through {@code source} (once, into private memory), and the store closes
      * it when it closes. On failure {@code source} is closed too.
      */
-    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, MappedSource source) {
+    /** The file or remote object this store's file-backed chunks are read through, or null. */
+    public ChunkSource source() {
+        return crypto.source();
+    }
+
+    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, ChunkSource source) {
         if (snapshot.formatVersion() != ChunkAad.FORMAT_VERSION) {
             throw new dev.tensorseal.UnsupportedParameterException("store format version " + snapshot.formatVersion()
                     + " is not supported; this build reads version " + ChunkAad.FORMAT_VERSION);
@@ -865,6 +870,10 @@ public final class SealedStore implements AutoCloseable {
     @Override
     public void close() {
         List<String> leaked;
+        ChunkSource source = crypto.source();
+        if (source != null) {
+            source.cancel(); // a read waiting on the network holds the structure lock: make it give up first
+        }
         structure.writeLock().lock();
         try {
             if (closed) {

@@ -25,7 +25,10 @@ import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;
 import dev.tensorseal.internal.store.TensorMeta;
 import dev.tensorseal.nativebridge.SecureMemory;
+import dev.tensorseal.RemoteOptions;
+import dev.tensorseal.internal.remote.RemoteTseal;
 import java.io.IOException;
+import java.net.URI;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
@@ -61,8 +64,8 @@ public final class TsealFiles {
                 HardenedPlaintextMemory.system(), NonceObserver.NONE, new SecureRandom());
     }
 
-    /** An opened file: its authenticated header and a store over its mapped chunks. */
-    public record Opened(TsealHeader header, TensorStore store) {}
+    /** An opened file: its authenticated header, a store over its chunks, and its header digest (SHA-256 of header and MAC). */
+    public record Opened(TsealHeader header, TensorStore store, byte[] headerDigest) {}
 
     /** Opens {@code file} into a store; the mapping is released when the store becomes unreachable. */
     public static Opened open(Path file, KeySource key) throws IOException {
@@ -71,17 +74,26 @@ public final class TsealFiles {
 
     /** Opens {@code file} into a store with the settings of {@code config} (its key source opens the file). */
     public static Opened open(Path file, StoreConfig config) throws IOException {
-        return open(file, TsealReader.open(file, config.keySource(), Arena.ofAuto()), config);
+        return open(TsealReader.open(file, config.keySource(), Arena.ofAuto()), config);
     }
 
-    private static Opened open(Path file, TsealReader.Opened o, StoreConfig config) {
+    /**
+     * Opens the object at {@code uri} (https, loopback http, or a scheme a {@link dev.tensorseal.RemoteStorage} on the
+     * class path reads) into a store with the settings of {@code config}; its chunks are fetched when read.
+     */
+    public static Opened open(URI uri, StoreConfig config, RemoteOptions options) {
+        return open(RemoteTseal.open(RemoteTseal.storageFor(uri), uri, config.keySource(), options, Arena.ofAuto()), config);
+    }
+
+    /** Opens an already authenticated file or object into a store. */
+    public static Opened open(TsealReader.Opened o, StoreConfig config) {
         SealedStore s;
         try {
             s = SealedStore.restore(config, o.snapshot(), o.source());
         } catch (IntegrityException e) {
-            throw new IntegrityException(file.getFileName() + ": a data key does not unwrap under this key: " + e.getMessage());
+            throw new IntegrityException(o.source().name() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
-        return new Opened(o.header(), StoreBridge.wrap(s));
+        return new Opened(o.header(), StoreBridge.wrap(s), o.headerDigest());
     }
 
     /**
@@ -109,7 +121,7 @@ public final class TsealFiles {
     /** {@code kdfSource} only says whether (and with which Argon2id parameters) the master came from a passphrase. */
     private static void write(SealedStore s, KeySource kdfSource, Path file, Map<String, String> metadata) throws IOException {
         KdfParams kdf = kdfSource instanceof PassphraseKey p ? p.params() : null;
-        TsealWriter.write(s.snapshot(), s.currentKey(), kdf, metadata, file);
+        TsealWriter.write(s.snapshot(), s.source(), s.currentKey(), kdf, metadata, file);
     }
 
     /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
@@ -317,14 +329,22 @@ public final class TsealFiles {
      * chunk (or the offset of the first modified padding byte).
      */
     public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
-        TsealReader.Opened file = TsealReader.open(in, key, Arena.ofAuto());
+        verify(TsealReader.open(in, key, Arena.ofAuto()), key, progress);
+    }
+
+    /** As {@link #verify(Path, KeySource, LongConsumer)} for the object at {@code uri}. */
+    public static void verify(URI uri, KeySource key, RemoteOptions options, LongConsumer progress) {
+        verify(RemoteTseal.open(RemoteTseal.storageFor(uri), uri, key, options, Arena.ofAuto()), key, progress);
+    }
+
+    private static void verify(TsealReader.Opened file, KeySource key, LongConsumer progress) {
         try {
-            TsealReader.checkGaps(file, in.getFileName().toString());
+            TsealReader.checkGaps(file, file.source().name());
         } catch (RuntimeException e) {
             file.source().close();
             throw e;
         }
-        Opened o = open(in, file, config(key));
+        Opened o = open(file, config(key));
         try (TensorStore store = o.store()) {
             SealedStore s = StoreBridge.unwrap(store);
             for (TsealHeader.Entry e : o.header().tensors()) {

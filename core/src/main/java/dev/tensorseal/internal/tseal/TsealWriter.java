@@ -2,7 +2,10 @@ package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.store.StoreSnapshot;
+import dev.tensorseal.internal.store.ChunkSource;
+import dev.tensorseal.internal.store.TensorMeta;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,6 +34,16 @@ public final class TsealWriter {
      */
     public static void write(StoreSnapshot snapshot, KeySource key, KdfParams kdf, Map<String, String> metadata, Path target)
             throws IOException {
+        write(snapshot, null, key, kdf, metadata, target);
+    }
+
+    /**
+     * As {@link #write(StoreSnapshot, KeySource, KdfParams, Map, Path)} for a snapshot whose chunks may stand for
+     * bytes of {@code source} (a store opened from a file or a remote object, may be null): those are read
+     * through it, never from the slices themselves.
+     */
+    public static void write(StoreSnapshot snapshot, ChunkSource source, KeySource key, KdfParams kdf, Map<String, String> metadata,
+            Path target) throws IOException {
         byte[] fileId = snapshot.storeId();
         byte[] checkSalt = new byte[TsealHeader.KEY_CHECK_SALT_BYTES];
         new SecureRandom().nextBytes(checkSalt); // fresh per file: key checks of files under one key do not match
@@ -54,6 +67,7 @@ public final class TsealWriter {
             TsealHeader header = new TsealHeader(fileId, total, kdf, keys.keyCheck(), checkSalt, metadata, snapshot.keys(), placed);
             byte[] region = header.encode(headerBytes);
             byte[] mac = keys.mac(region);
+            MemorySegment buffer = source == null ? null : Arena.ofAuto().allocate(TensorMeta.DEFAULT_CHUNK_BYTES + 16L);
             atomicWrite(target, ch -> {
                 writeAt(ch, ByteBuffer.wrap(region), 0);
                 writeAt(ch, ByteBuffer.wrap(mac), headerBytes);
@@ -61,7 +75,7 @@ public final class TsealWriter {
                     TsealHeader.Entry e = placed.get(t);
                     MemorySegment[] chunks = snapshot.tensors().get(t).chunks();
                     for (int c = 0; c < chunks.length; c++) {
-                        writeAt(ch, chunks[c].asByteBuffer(), e.chunkOffsetBytes(c));
+                        writeAt(ch, readable(chunks[c], source, e.info().name(), c, buffer), e.chunkOffsetBytes(c));
                     }
                 }
                 if (ch.size() < total) {
@@ -69,6 +83,16 @@ public final class TsealWriter {
                 }
             });
         }
+    }
+
+    /** {@code chunk}'s bytes: itself, or where it stands for bytes of {@code source}, read through it into {@code buffer}. */
+    private static ByteBuffer readable(MemorySegment chunk, ChunkSource source, String tensor, int index, MemorySegment buffer) {
+        if (source == null || !source.covers(chunk)) {
+            return chunk.asByteBuffer();
+        }
+        MemorySegment to = buffer.byteSize() >= chunk.byteSize() ? buffer : Arena.ofAuto().allocate(chunk.byteSize());
+        source.copy(chunk, to, 0, tensor, index);
+        return to.asSlice(0, chunk.byteSize()).asByteBuffer();
     }
 
     /** What fills the temporary file. */
