@@ -4,6 +4,9 @@ import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
 import dev.tensorseal.Wipe;
 import dev.tensorseal.internal.store.keys.EnvironmentText;
+import dev.tensorseal.UnsupportedParameterException;
+import dev.tensorseal.internal.tseal.KdfParams;
+import dev.tensorseal.internal.tseal.PassphraseKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,12 +41,27 @@ final class KeyOptions {
 
     /** The key that opens {@code file} (for a passphrase: with the Argon2id salt and costs recorded in it). */
     static KeySource forExisting(Args a, Path file, PrintStream err) throws IOException {
-        return source(a, "--", file, err);
+        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p), err);
+    }
+
+    /** A key for an existing remote file whose (unverified) header recorded {@code kdf} (null: sealed under a raw key). */
+    static KeySource forExisting(Args a, KdfParams kdf, String name, PrintStream err) throws IOException {
+        return source(a, "--", p -> {
+            if (kdf == null) {
+                throw new UnsupportedParameterException(name + " was sealed under a key, not a passphrase");
+            }
+            return new PassphraseKey(p, kdf);
+        }, err);
+    }
+
+    /** Makes the key for an existing file from a passphrase (which the caller wipes afterwards). */
+    private interface FromPassphrase {
+        KeySource key(char[] passphrase) throws IOException;
     }
 
     /** A key for a new file: for a passphrase, a fresh salt. */
     static KeySource forNew(Args a, String prefix, PrintStream err) throws IOException {
-        return source(a, prefix, null, err);
+        return source(a, prefix, SealedFile::newPassphraseKey, err);
     }
 
     private static List<String> options(String prefix) {
@@ -54,7 +72,7 @@ final class KeyOptions {
         return out;
     }
 
-    private static KeySource source(Args a, String prefix, Path existing, PrintStream err) throws IOException {
+    private static KeySource source(Args a, String prefix, FromPassphrase fromPassphrase, PrintStream err) throws IOException {
         List<String> names = options(prefix);
         List<String> given = names.stream().filter(o -> a.value(o).isPresent()).toList();
         if (given.size() != 1) {
@@ -76,7 +94,7 @@ final class KeyOptions {
             if (passphrase.length == 0) {
                 throw new UsageException("environment variable " + value + " is empty");
             }
-            return existing == null ? SealedFile.newPassphraseKey(passphrase) : SealedFile.passphraseKeyFor(existing, passphrase);
+            return fromPassphrase.key(passphrase);
         } finally {
             Wipe.wipe(passphrase);
         }

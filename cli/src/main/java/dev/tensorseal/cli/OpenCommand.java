@@ -1,9 +1,7 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
-import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
-import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,25 +28,28 @@ final class OpenCommand implements Command {
                 + "Writes plaintext: OUT.safetensors, a shard index OUT.json with its shards beside it, or OUT.onnx\n"
                 + "(initializers inline), whichever the file was sealed from. A chunk that fails authentication stops the\n"
                 + "export and leaves no output (a sharded export verifies every chunk before writing its first shard).\n"
-                + KeyOptions.KEY_HELP;
+                + SealedInput.HELP + "\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
+        values.addAll(SealedInput.OPTIONS);
         values.add("--out");
-        Args a = Args.parse(args, values, Set.of("--force", "--quiet"), Map.of("-o", "--out", "-q", "--quiet"));
-        Path in = Paths.input(a.single("input .tseal file"));
+        Set<String> flags = new HashSet<>(SealedInput.FLAGS);
+        flags.addAll(Set.of("--force", "--quiet"));
+        Args a = Args.parse(args, values, flags, Map.of("-o", "--out", "-q", "--quiet"));
         Path target = Paths.output(a.required("--out"), a.flag("--force"));
-        TsealHeader unverified = TsealReader.readUnverified(in);
+        SealedInput in = SealedInput.of(a.single("input .tseal file or URI"), a);
+        TsealHeader unverified = in.unverified();
         long total = unverified.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
-        try (KeySource key = KeyOptions.forExisting(a, in, err);
+        try (KeySource key = in.key(a, err);
                 Progress progress = Progress.start("open", total, a.flag("--quiet"), err)) {
             if (unverified.metadata().getOrDefault("source", "").equals("sharded")) {
                 // Shards are renamed into place one by one: authenticate everything before the first one lands.
-                TsealFiles.verify(in, key, bytes -> { });
+                in.verify(key, bytes -> { });
             }
-            TsealFiles.export(in, key, target, progress);
+            in.export(key, target, progress);
         }
         String source = unverified.metadata().getOrDefault("source", "store");
         out.println("wrote " + target + " (" + source + ", " + unverified.tensors().size() + " tensors, " + total + " bytes)");

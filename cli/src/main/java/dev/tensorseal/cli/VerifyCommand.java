@@ -1,12 +1,10 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
-import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
-import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,23 +23,27 @@ final class VerifyCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: tensorseal verify FILE.tseal KEY [--quiet]\n"
+        return "usage: tensorseal verify IN.tseal KEY [--quiet]\n"
                 + "Decrypts every chunk in memory and discards it. Exit 0: intact; 1: wrong key or a damaged header or chunk.\n"
-                + KeyOptions.KEY_HELP;
+                + SealedInput.HELP + "\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse(args, KeyOptions.OPTIONS, Set.of("--quiet"), Map.of("-q", "--quiet"));
-        Path file = Paths.input(a.single(".tseal file"));
-        TsealHeader unverified = TsealReader.readUnverified(file);
+        Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
+        values.addAll(SealedInput.OPTIONS);
+        Set<String> flags = new HashSet<>(SealedInput.FLAGS);
+        flags.add("--quiet");
+        Args a = Args.parse(args, values, flags, Map.of("-q", "--quiet"));
+        SealedInput in = SealedInput.of(a.single(".tseal file or URI"), a);
+        TsealHeader unverified = in.unverified();
         long total = unverified.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
         long chunks = unverified.tensors().stream().mapToLong(TsealHeader.Entry::chunkCount).sum();
-        try (KeySource key = KeyOptions.forExisting(a, file, err);
+        try (KeySource key = in.key(a, err);
                 Progress progress = Progress.start("verify", total, a.flag("--quiet"), err)) {
-            TsealFiles.verify(file, key, progress);
+            in.verify(key, progress);
         }
-        out.println("ok: " + file + ": header and " + chunks + " chunks of " + unverified.tensors().size() + " tensors ("
+        out.println("ok: " + in.name() + ": header and " + chunks + " chunks of " + unverified.tensors().size() + " tensors ("
                 + total + " bytes) authenticated");
         return 0;
     }

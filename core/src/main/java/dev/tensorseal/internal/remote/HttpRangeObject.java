@@ -197,6 +197,9 @@ final class HttpRangeObject implements RemoteObject {
             if (c instanceof IOException io) {
                 throw closed ? new InterruptedIOException(name + ": closed") : io;
             }
+            if (c instanceof RuntimeException r) {
+                throw r; // a bug or a refusal, not the network: retrying would only repeat it
+            }
             throw new IOException(name + ": " + c, c);
         } catch (java.util.concurrent.CancellationException e) {
             throw new InterruptedIOException(name + ": closed");

@@ -5,6 +5,7 @@ import dev.tensorseal.RemoteObject;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.internal.store.ChunkSource;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
@@ -69,9 +70,14 @@ public final class RemoteSource implements ChunkSource {
         return requests.sum();
     }
 
+    /** A thread that never runs: a segment it may access is one the HTTP client's threads may write. */
+    private static final Thread ANOTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
+
     @Override
     public void read(long fileOffset, long bytes, MemorySegment target, long targetOffset, String tensor, long chunk) {
-        MemorySegment dst = target.asSlice(targetOffset, bytes);
+        MemorySegment slice = target.asSlice(targetOffset, bytes);
+        // Lane buffers are shared memory: bodies land in them directly. A caller's confined buffer gets a copy.
+        MemorySegment dst = slice.isAccessibleBy(ANOTHER_THREAD) ? slice : Arena.ofAuto().allocate(bytes);
         String what = object.name() + ": bytes " + fileOffset + ".." + (fileOffset + bytes)
                 + (tensor == null ? "" : " (tensor '" + tensor + "' from chunk " + chunk + ")");
         try {
@@ -89,6 +95,9 @@ public final class RemoteSource implements ChunkSource {
             throw tensor == null ? e : new IntegrityException(tensor, chunk, e.getMessage());
         } finally {
             permits.release();
+        }
+        if (dst != slice) {
+            slice.copyFrom(dst);
         }
         bytesRead.add(bytes);
         requests.increment();

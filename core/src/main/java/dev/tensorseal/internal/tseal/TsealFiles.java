@@ -59,7 +59,7 @@ public final class TsealFiles {
         return TensorStore.builder().keySource(key).build();
     }
 
-    static StoreConfig config(KeySource key) {
+    public static StoreConfig config(KeySource key) {
         return new StoreConfig(key, GcmEngine.defaultName(), TensorMeta.DEFAULT_CHUNK_BYTES, 1L << 30, Runtime.getRuntime().availableProcessors(),
                 HardenedPlaintextMemory.system(), NonceObserver.NONE, new SecureRandom());
     }
@@ -220,7 +220,11 @@ public final class TsealFiles {
      * written beside it under their original names), or for ONNX-sourced files the .onnx with weights restored.
      */
     public static void export(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
-        Opened o = open(in, key);
+        export(open(in, key), out, progressBytes);
+    }
+
+    /** As {@link #export(Path, KeySource, Path, LongConsumer)} from an opened file or object (closed here). */
+    public static void export(Opened o, Path out, LongConsumer progressBytes) throws IOException {
         try (TensorStore store = o.store()) {
             Map<String, String> md = o.header().metadata();
             String source = md.getOrDefault("source", "store");

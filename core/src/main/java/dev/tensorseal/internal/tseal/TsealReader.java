@@ -35,6 +35,16 @@ public final class TsealReader {
         }
     }
 
+    /** The header digest of {@code path} ({@link #headerDigest}), read without a key. */
+    public static byte[] headerDigest(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer region = readRegion(ch, path);
+            ByteBuffer mac = ByteBuffer.allocate(TsealHeader.MAC_BYTES);
+            readFully(ch, mac, region.remaining());
+            return headerDigest(region, mac.array());
+        }
+    }
+
     /** The key-derivation parameters in the (unauthenticated) header, or null when sealed under a raw key. */
     public static KdfParams kdfOf(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
