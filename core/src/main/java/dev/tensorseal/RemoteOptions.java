@@ -29,8 +29,10 @@ public final class RemoteOptions {
     private final boolean allowPlainHttp;
     private final byte[] expectedHeaderDigest;
     private final SSLContext tls;
+    private final RemoteStorage storage;
 
     private RemoteOptions(Builder b) {
+        this.storage = b.storage;
         this.tls = b.tls;
         this.concurrency = b.concurrency;
         this.requestBytes = b.requestBytes;
@@ -94,6 +96,11 @@ public final class RemoteOptions {
         return Optional.ofNullable(tls);
     }
 
+    /** The storage to read with, if not the one found for the URI's scheme (a configured S3 client, say). */
+    public Optional<RemoteStorage> storage() {
+        return Optional.ofNullable(storage);
+    }
+
     /** Builds {@link RemoteOptions}. */
     public static final class Builder {
         private int concurrency = 8;
@@ -105,8 +112,15 @@ public final class RemoteOptions {
         private boolean allowPlainHttp;
         private byte[] expectedHeaderDigest;
         private SSLContext tls;
+        private RemoteStorage storage;
 
         private Builder() {}
+
+        /** Reads with {@code storage} instead of the storage found for the URI's scheme (built in or by ServiceLoader). */
+        public Builder storage(RemoteStorage storage) {
+            this.storage = java.util.Objects.requireNonNull(storage, "storage");
+            return this;
+        }
 
         /** TLS settings for https, e.g. trusting a private certificate authority (default: the JDK's trust store). */
         public Builder tls(SSLContext context) {

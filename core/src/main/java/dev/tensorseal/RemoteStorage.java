@@ -19,4 +19,13 @@ public interface RemoteStorage {
      * @throws TensorSealException for one that is not: no such object, access denied, a refused URI
      */
     RemoteObject open(URI uri, RemoteOptions options, int headBytes) throws IOException;
+
+    /**
+     * Uploads {@code file} to {@code uri} so that it appears whole or not at all (a failed upload leaves nothing
+     * visible), reporting bytes sent to {@code progressBytes}. Storages that do not take uploads refuse.
+     */
+    default void upload(java.nio.file.Path file, URI uri, RemoteOptions options, java.util.function.LongConsumer progressBytes)
+            throws IOException {
+        throw new UnsupportedParameterException(uri.getScheme() + ":// does not take uploads");
+    }
 }

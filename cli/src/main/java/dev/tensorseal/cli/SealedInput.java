@@ -68,7 +68,7 @@ final class SealedInput {
             }
         }
         RemoteOptions options = b.build();
-        RemoteTseal.Unverified u = RemoteTseal.readUnverified(RemoteTseal.storageFor(uri), uri, options);
+        RemoteTseal.Unverified u = RemoteTseal.readUnverified(RemoteTseal.storageFor(uri, options), uri, options);
         return new SealedInput(null, uri, options, u.header(), u.headerDigest());
     }
 

@@ -115,7 +115,7 @@ class HttpRemoteTest {
 
     @Test
     void theExpectedHeaderDigestIsCheckedBeforeTheKeyIsUsed() throws Exception {
-        String digest = HexFormat.of().formatHex(RemoteTseal.readUnverified(RemoteTseal.storageFor(uri), uri,
+        String digest = HexFormat.of().formatHex(RemoteTseal.readUnverified(RemoteTseal.storageFor(uri, RemoteOptions.defaults()), uri,
                 RemoteOptions.defaults()).headerDigest());
         try (TensorStore store = SealedFile.open(uri, settings(), RemoteOptions.builder().expectHeaderDigest(digest).build())) {
             try (TensorView v = store.read("small")) {

@@ -31,7 +31,10 @@ public final class RemoteTseal {
     private RemoteTseal() {}
 
     /** The storage for {@code uri}: built-in HTTP(S), or one found by {@link ServiceLoader} (s3:// from tensorseal-remote-s3). */
-    public static RemoteStorage storageFor(URI uri) {
+    public static RemoteStorage storageFor(URI uri, RemoteOptions options) {
+        if (options.storage().isPresent()) {
+            return options.storage().get();
+        }
         HttpStorage http = new HttpStorage();
         if (http.supports(uri)) {
             return http;

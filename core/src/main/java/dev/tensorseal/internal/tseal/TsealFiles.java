@@ -82,7 +82,7 @@ public final class TsealFiles {
      * class path reads) into a store with the settings of {@code config}; its chunks are fetched when read.
      */
     public static Opened open(URI uri, StoreConfig config, RemoteOptions options) {
-        return open(RemoteTseal.open(RemoteTseal.storageFor(uri), uri, config.keySource(), options, Arena.ofAuto()), config);
+        return open(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, config.keySource(), options, Arena.ofAuto()), config);
     }
 
     /** Opens an already authenticated file or object into a store. */
@@ -338,7 +338,7 @@ public final class TsealFiles {
 
     /** As {@link #verify(Path, KeySource, LongConsumer)} for the object at {@code uri}. */
     public static void verify(URI uri, KeySource key, RemoteOptions options, LongConsumer progress) {
-        verify(RemoteTseal.open(RemoteTseal.storageFor(uri), uri, key, options, Arena.ofAuto()), key, progress);
+        verify(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, key, options, Arena.ofAuto()), key, progress);
     }
 
     private static void verify(TsealReader.Opened file, KeySource key, LongConsumer progress) {
