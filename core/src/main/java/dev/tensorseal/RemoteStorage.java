@@ -22,10 +22,11 @@ public interface RemoteStorage {
 
     /**
      * Uploads {@code file} to {@code uri} so that it appears whole or not at all (a failed upload leaves nothing
-     * visible), reporting bytes sent to {@code progressBytes}. Storages that do not take uploads refuse.
+     * visible), reporting bytes sent to {@code progressBytes}; an existing object is replaced only with
+     * {@code replace}. Storages that do not take uploads refuse.
      */
-    default void upload(java.nio.file.Path file, URI uri, RemoteOptions options, java.util.function.LongConsumer progressBytes)
-            throws IOException {
+    default void upload(java.nio.file.Path file, URI uri, RemoteOptions options, boolean replace,
+            java.util.function.LongConsumer progressBytes) throws IOException {
         throw new UnsupportedParameterException(uri.getScheme() + ":// does not take uploads");
     }
 }

@@ -30,7 +30,10 @@ final class MultipartUpload {
         this.partBytes = partBytes;
     }
 
-    void upload(Path file, LongConsumer progressBytes) throws IOException {
+    void upload(Path file, boolean replace, LongConsumer progressBytes) throws IOException {
+        if (!replace && exists()) {
+            throw new TensorSealException(at + " already exists (pass --force to replace it)");
+        }
         String id;
         try {
             id = s3.createMultipartUpload(b -> b.bucket(at.bucket()).key(at.key())).uploadId();
@@ -65,6 +68,20 @@ final class MultipartUpload {
                 throw new TensorSealException(at + ": upload failed and was aborted: " + s.getMessage(), s);
             }
             throw e;
+        }
+    }
+
+    private boolean exists() {
+        try {
+            s3.headObject(b -> b.bucket(at.bucket()).key(at.key()));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new TensorSealException(at + ": cannot tell whether it exists: HTTP " + e.statusCode(), e);
         }
     }
 

@@ -84,8 +84,8 @@ public final class S3Storage implements RemoteStorage {
     }
 
     @Override
-    public void upload(Path file, URI uri, RemoteOptions options, LongConsumer progressBytes) throws IOException {
-        new MultipartUpload(client(options), S3Location.of(uri), settings.partBytes).upload(file, progressBytes);
+    public void upload(Path file, URI uri, RemoteOptions options, boolean replace, LongConsumer progressBytes) throws IOException {
+        new MultipartUpload(client(options), S3Location.of(uri), settings.partBytes).upload(file, replace, progressBytes);
     }
 
     private S3Client client(RemoteOptions options) {

@@ -129,7 +129,7 @@ class S3RemoteTest {
         Map<String, byte[]> plain = sealModel(file, 1);
         URI uri = URI.create("s3://models/round-trip/m.tseal");
         S3Storage s3 = configured();
-        s3.upload(file, uri, RemoteOptions.defaults(), b -> { });
+        s3.upload(file, uri, RemoteOptions.defaults(), true, b -> { });
         assertEquals(Files.size(file), admin.headObject(b -> b.bucket("models").key("round-trip/m.tseal")).contentLength());
         try (TensorStore store = SealedFile.open(uri, TensorStore.builder().keySource(key).parallelism(2),
                 RemoteOptions.builder().storage(s3).concurrency(4).build())) {
@@ -171,9 +171,9 @@ class S3RemoteTest {
         sealModel(other, 4);
         URI uri = URI.create("s3://models/changed/m.tseal");
         S3Storage s3 = configured();
-        s3.upload(file, uri, RemoteOptions.defaults(), b -> { });
+        s3.upload(file, uri, RemoteOptions.defaults(), true, b -> { });
         try (TensorStore store = SealedFile.open(uri, TensorStore.builder().keySource(key), RemoteOptions.builder().storage(s3).build())) {
-            s3.upload(other, uri, RemoteOptions.defaults(), b -> { });
+            s3.upload(other, uri, RemoteOptions.defaults(), true, b -> { });
             IntegrityException e = assertThrows(IntegrityException.class, () -> store.read("bias").close());
             assertTrue(e.getMessage().contains("s3://models/changed/m.tseal changed since it was opened"), e.getMessage());
         }
@@ -185,7 +185,7 @@ class S3RemoteTest {
         sealModel(file, 5);
         URI uri = URI.create("s3://models/failed/m.tseal");
         RuntimeException stop = new RuntimeException("stopped after the first part");
-        RuntimeException e = assertThrows(RuntimeException.class, () -> configured().upload(file, uri, RemoteOptions.defaults(), b -> {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> configured().upload(file, uri, RemoteOptions.defaults(), true, b -> {
             throw stop;
         }));
         assertEquals(stop, e);
