@@ -51,11 +51,12 @@ final class BenchCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: tensorseal bench [--size BYTES] [--threads N] [--json] [--plot FILE.png]
+                usage: tensorseal bench [--size BYTES] [--threads N] [--json] [--plot FILE.png] [--remote-only]
                   --size     tensor size, e.g. 1GiB, 256MiB, 8MiB or plain bytes (default 1GiB)
                   --threads  threads for the all-core figures (default: available processors)
                   --json     print one JSON object instead of a table
-                  --plot     also write a PNG of throughput against chunk size and thread count""";
+                  --plot     also write a PNG of throughput against chunk size and thread count
+                  --remote-only  only the remote figures: a model of --size bytes from a loopback HTTP server""";
     }
 
     @Override
@@ -64,12 +65,14 @@ final class BenchCommand implements Command {
         int threads = Runtime.getRuntime().availableProcessors();
         boolean json = false;
         Path plot = null;
+        boolean remoteOnly = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
                 case "--size" -> size = parseSize(value(args, ++i, a));
                 case "--threads" -> threads = parseThreads(value(args, ++i, a));
                 case "--json" -> json = true;
+                case "--remote-only" -> remoteOnly = true;
                 case "--plot" -> plot = Path.of(value(args, ++i, a));
                 default -> throw new UsageException("unknown argument '" + a + "'");
             }
@@ -77,7 +80,7 @@ final class BenchCommand implements Command {
         if (plot != null && !plot.getFileName().toString().endsWith(".png")) {
             throw new UsageException("--plot needs a .png file name, got " + plot);
         }
-        Map<String, Object> r = new BenchRun(size, threads, plot, json ? err : out).run();
+        Map<String, Object> r = new BenchRun(size, threads, plot, remoteOnly, json ? err : out).run();
         if (json) {
             out.println(toJson(r));
         } else {
@@ -159,10 +162,12 @@ final class BenchCommand implements Command {
         private final long size;
         private final int threads;
         private final Path plot;
+        private final boolean remoteOnly;
         private final PrintStream log;
         private final Map<String, Object> r = new LinkedHashMap<>();
 
-        BenchRun(long size, int threads, Path plot, PrintStream log) {
+        BenchRun(long size, int threads, Path plot, boolean remoteOnly, PrintStream log) {
+            this.remoteOnly = remoteOnly;
             this.size = size;
             this.threads = threads;
             this.plot = plot;
@@ -186,11 +191,16 @@ final class BenchCommand implements Command {
                 r.put("cpus", Runtime.getRuntime().availableProcessors());
                 r.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version());
                 r.put("warm_up_ms", GcmEngine.named("jce").warmUp() / 1e6);
+                if (remoteOnly) {
+                    RemoteBench.run(ks, size, threads, dir, r, log);
+                    return r;
+                }
                 raw();
                 System.gc(); // the baseline's heap arrays go before the store allocates
                 bc();
                 engines();
                 storeFigures(ks, sealed);
+                RemoteBench.run(ks, size, threads, dir, r, log);
                 coldChild(keyFile, sealed);
                 ratios();
                 if (plot != null) {
