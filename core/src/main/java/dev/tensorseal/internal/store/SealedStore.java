@@ -90,16 +90,16 @@ public final class SealedStore implements AutoCloseable {
         return restore(config, snapshot, null);
     }
 
-    /**
-     * As {@link #restore(StoreConfig, StoreSnapshot)} for a snapshot whose chunks are slices of {@code source}'s
-     * mapping: every read of them goes through {@code source} (once, into private memory), and the store closes
-     * it when it closes. On failure {@code source} is closed too.
-     */
     /** The file or remote object this store's file-backed chunks are read through, or null. */
     public ChunkSource source() {
         return crypto.source();
     }
 
+    /**
+     * As {@link #restore(StoreConfig, StoreSnapshot)} for a snapshot whose chunks are slices of {@code source}'s
+     * range (a file's mapping, a remote object's reservation): every read of them goes through {@code source} (once,
+     * into private memory), and the store closes it when it closes. On failure {@code source} is closed too.
+     */
     public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, ChunkSource source) {
         if (snapshot.formatVersion() != ChunkAad.FORMAT_VERSION) {
             throw new dev.tensorseal.UnsupportedParameterException("store format version " + snapshot.formatVersion()
