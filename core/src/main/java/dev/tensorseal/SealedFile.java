@@ -135,6 +135,20 @@ public final class SealedFile {
         TsealFiles.verify(file, key, bytes -> { });
     }
 
+    /** As {@link #verify(Path, KeySource)} for the object at {@code uri}: every chunk fetched once and authenticated. */
+    public static void verify(URI uri, KeySource key, RemoteOptions options) {
+        TsealFiles.verify(uri, key, options, bytes -> { });
+    }
+
+    /**
+     * The header digest of {@code file} as 64 hex digits: SHA-256 of its header bytes and MAC (FORMAT.md), what
+     * {@code tensorseal inspect} prints and {@link RemoteOptions.Builder#expectHeaderDigest(String)} pins. Read without
+     * a key; it names the exact file (another file, an older version or a rekeyed copy has another digest).
+     */
+    public static String headerDigest(Path file) throws IOException {
+        return java.util.HexFormat.of().formatHex(TsealReader.headerDigest(file));
+    }
+
     /** Re-wraps the data keys under {@code newKey} (header rewrite; chunk ciphertext is copied, not re-sealed). */
     public static void rekey(Path file, KeySource oldKey, KeySource newKey) throws IOException {
         TsealFiles.rekey(file, oldKey, newKey);

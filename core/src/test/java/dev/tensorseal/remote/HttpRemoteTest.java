@@ -140,6 +140,24 @@ class HttpRemoteTest {
     }
 
     @Test
+    void verifyByUriAuthenticatesEveryChunkAndTheLocalDigestIsTheRemoteOne() throws Exception {
+        SealedFile.verify(uri, key, RemoteOptions.defaults());
+        Path local = dir.resolve("same.tseal");
+        java.nio.file.Files.write(local, model.file());
+        String digest = SealedFile.headerDigest(local);
+        assertEquals(digest, HexFormat.of().formatHex(RemoteTseal.readUnverified(RemoteTseal.storageFor(uri, RemoteOptions.defaults()),
+                uri, RemoteOptions.defaults()).headerDigest()));
+        byte[] damaged = model.file().clone();
+        long[] mid = model.extent("mid");
+        damaged[(int) (mid[0] + 70_000)] ^= 4; // inside chunk 1 of "mid"
+        server.put("/models/m.tseal", damaged);
+        IntegrityException e = assertThrows(IntegrityException.class, () -> SealedFile.verify(uri, key, RemoteOptions.defaults()));
+        assertEquals("mid", e.tensor().orElseThrow());
+        assertEquals(1L, e.chunk().orElseThrow());
+        assertEquals(digest, SealedFile.headerDigest(local), "a chunk edit leaves the header digest as it was");
+    }
+
+    @Test
     void plainHttpIsRefusedForNonLoopbackHostsUnlessAllowed() {
         for (String u : List.of("http://example.com/m.tseal", "http://10.1.2.3:8080/m.tseal", "http://[2001:db8::1]/m.tseal")) {
             UnsupportedParameterException e = assertThrows(UnsupportedParameterException.class,

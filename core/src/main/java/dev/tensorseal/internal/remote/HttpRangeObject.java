@@ -194,8 +194,11 @@ final class HttpRangeObject implements RemoteObject {
             throw new InterruptedIOException(name + ": interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (closed || c instanceof java.util.concurrent.CancellationException) {
+                throw new InterruptedIOException(name + ": closed"); // close() cancelled it (the client reports either way)
+            }
             if (c instanceof IOException io) {
-                throw closed ? new InterruptedIOException(name + ": closed") : io;
+                throw io;
             }
             if (c instanceof RuntimeException r) {
                 throw r; // a bug or a refusal, not the network: retrying would only repeat it
