@@ -44,7 +44,10 @@ modules=$(for f in "$out"/lib/*.jar; do
   done | tr ',' '\n' | grep -E '^(java|jdk)\.' | grep -vx 'java.desktop' | sort -u | paste -sd, -)
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
   --compress zip-9 --output "$out/runtime"
-nist=${TENSORSEAL_NIST_GCM:-/usr/lib/python3/dist-packages/cryptography_vectors/ciphers/AES/GCM}
+nist=${TENSORSEAL_NIST_GCM:-${TENSORSEAL_VECTORS_DIR:-/usr/lib/python3/dist-packages/cryptography_vectors}/ciphers/AES/GCM}
+for f in gcmEncryptExtIV256.rsp gcmDecrypt256.rsp; do
+  [ -r "$nist/$f" ] || { echo "gpu-check-prepare: $nist/$f missing: install Debian's python3-cryptography-vectors or set TENSORSEAL_VECTORS_DIR" >&2; exit 1; }
+done
 # Only the cases GpuCheck uses (96-bit IV, 128-bit tag; 750 of them): 6 MiB -> well under 1 MiB.
 for f in gcmEncryptExtIV256.rsp gcmDecrypt256.rsp; do
   awk '/^\[IVlen/ { iv = $3 + 0 } /^\[Taglen/ { tag = $3 + 0 } /^\[/ || /^#/ || (iv == 96 && tag == 128)' \

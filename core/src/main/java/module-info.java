@@ -2,8 +2,10 @@
 module dev.tensorseal.core {
     requires transitive dev.tensorseal.nativebridge;
     requires org.bouncycastle.provider;
-    requires tools.jackson.core;
+    requires org.bouncycastle.pkix;
     requires java.net.http;
+    requires java.xml.crypto;
+    requires tools.jackson.core;
     exports dev.tensorseal;
     uses dev.tensorseal.RemoteStorage;
 }

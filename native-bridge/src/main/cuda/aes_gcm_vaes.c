@@ -148,10 +148,7 @@ static inline void aes16(const tsg_ctx *c, __m512i *x0, __m512i *x1, __m512i *x2
     *x3 = _mm512_aesenclast_epi128(e, k);
 }
 
-static inline uint32_t sub_word(uint32_t w) {
-    /* AESKEYGENASSIST: dword 0 of the result is SubWord(dword 1 of the input). */
-    return (uint32_t)_mm_cvtsi128_si32(_mm_aeskeygenassist_si128(_mm_set_epi32(0, 0, (int)w, 0), 0));
-}
+#include "aes_key_schedule.h" /* sub_word, aes_expand_key: shared with the key wrap */
 
 /* ---- counter mode and hashing over byte ranges ---- */
 
@@ -307,20 +304,8 @@ EXPORT int tsg_init(tsg_ctx *c, const uint8_t *key, size_t key_len) {
     if (key_len != 16 && key_len != 24 && key_len != 32) {
         return -1;
     }
-    const unsigned nk = (unsigned)key_len / 4, nr = nk + 6, words = 4 * (nr + 1);
     uint32_t w[60];
-    memcpy(w, key, key_len);
-    uint32_t rcon = 1;
-    for (unsigned i = nk; i < words; i++) {
-        uint32_t t = w[i - 1];
-        if (i % nk == 0) {
-            t = sub_word((t >> 8) | (t << 24)) ^ rcon; /* SubWord(RotWord(t)) ^ Rcon */
-            rcon = (rcon << 1) ^ ((rcon >> 7) * 0x11b);
-        } else if (nk > 6 && i % nk == 4) {
-            t = sub_word(t);
-        }
-        w[i] = w[i - nk] ^ t;
-    }
+    const unsigned nr = aes_expand_key(w, key, key_len), words = 4 * (nr + 1);
     memset(c, 0, sizeof *c);
     memcpy(c->rk, w, (size_t)words * 4);
     explicit_bzero(w, sizeof w);

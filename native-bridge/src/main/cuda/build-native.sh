@@ -3,6 +3,7 @@
 # generate-resources; gpu-check-prepare.sh can too):
 #   dev/tensorseal/nativebridge/native/linux-<arch>/libtensorseal_gcm_host.so   (gcc)
 #   dev/tensorseal/nativebridge/native/linux-<arch>/libtensorseal_aesgcm.so     (gcc, x86-64: the "vaes" engine)
+#   dev/tensorseal/nativebridge/native/linux-<arch>/libtensorseal_keywrap.so    (gcc, x86-64: AES-NI key wrap)
 #   dev/tensorseal/nativebridge/cuda/aes_gcm.{sm_90,sm_100,sm_120}.cubin,
 #   dev/tensorseal/nativebridge/cuda/aes_gcm.compute_90.ptx                       (nvcc)
 #   dev/tensorseal/nativebridge/cuda/tensor_ops.{sm_90,sm_100,sm_120}.cubin, tensor_ops.compute_90.ptx
@@ -27,7 +28,7 @@ host_dir="$classes/dev/tensorseal/nativebridge/native/linux-$arch"
 cuda_dir="$classes/dev/tensorseal/nativebridge/cuda"
 mkdir -p "$host_dir" "$cuda_dir"
 sources=("$src/aes_gcm_core.h" "$src/aes_tables.inc" "$src/gcm_host.c" "$src/aes_gcm.cu" "$src/tensor_ops.cu"
-         "$src/aes_gcm_vaes.c")
+         "$src/aes_gcm_vaes.c" "$src/aes_kw.c" "$src/aes_key_schedule.h")
 # Rebuilds only when a source is newer than the output (keeps incremental builds fast).
 stale() { [ ! -e "$1" ] || [ -n "$(find "${sources[@]}" -newer "$1" 2>/dev/null)" ]; }
 
@@ -46,6 +47,13 @@ if command -v "$cc" >/dev/null 2>&1; then
     start=$(date +%s%N)
     "$cc" -std=c11 -O2 -fPIC -shared -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -o "$cpu_lib" "$src/aes_gcm_vaes.c"
     say "built $(basename "$cpu_lib") with $cc in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+  fi
+  # Key wrap with the KEK off the Java heap: AES-NI code behind a runtime check (tkw_supported).
+  kw_lib="$host_dir/libtensorseal_keywrap.so"
+  if [ "$arch" = x86_64 ] && stale "$kw_lib"; then
+    start=$(date +%s%N)
+    "$cc" -std=c11 -O2 -fPIC -shared -fvisibility=hidden -fno-plt -Wall -Wextra -Werror -o "$kw_lib" "$src/aes_kw.c"
+    say "built $(basename "$kw_lib") with $cc in $(( ($(date +%s%N) - start) / 1000000 )) ms"
   fi
 else
   missing "no C compiler ($cc): the host AES-GCM library is not packaged and its kernel tests cannot run"

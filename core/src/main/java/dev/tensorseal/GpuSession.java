@@ -9,6 +9,7 @@ import dev.tensorseal.nativebridge.DeviceBuffer;
 import dev.tensorseal.nativebridge.GpuAesGcm;
 import dev.tensorseal.nativebridge.NativeException;
 import dev.tensorseal.nativebridge.PinnedBuffer;
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -32,13 +33,30 @@ import java.util.List;
  * device output is zeroed and freed. {@link #seal} seals on the device under a fresh data key and
  * generations reserved from the store, copies ciphertext back and commits it. Data keys reach the
  * device as key contexts (round keys and powers of H), built in pinned host memory that is zeroed
- * afterwards. Not thread-safe: one session per thread. Close tensors before the session.
+ * afterwards. Not thread-safe: one session per thread. Close tensors before the session; a session closed first
+ * zeroes and frees them itself and reports them.
  */
 public final class GpuSession implements AutoCloseable {
     private final GpuAesGcm gpu;
+    private final Runnable releaseDevice;
+    private final DeviceTensorOwner tensors = new DeviceTensorOwner();
 
     private GpuSession(GpuAesGcm gpu) {
+        this(gpu, gpu::close);
+    }
+
+    /** {@code gpu} is null only in driverless tests of the ownership logic, which pass their own {@code releaseDevice}. */
+    GpuSession(GpuAesGcm gpu, Runnable releaseDevice) {
         this.gpu = gpu;
+        this.releaseDevice = releaseDevice;
+    }
+
+    /** Makes {@code memory} a device tensor of this session: zeroed and freed by its own close, or by the session's. */
+    DeviceTensor adopt(TensorInfo info, DeviceMemory memory) {
+        tensors.checkOpen();
+        DeviceTensor t = new DeviceTensor(this, info, memory, tensors);
+        tensors.add(t);
+        return t;
     }
 
     /** Whether {@link #open} can work here; {@code toString()} is {@code available} or {@code unavailable: <reason>}. Never throws. */
@@ -78,6 +96,7 @@ public final class GpuSession implements AutoCloseable {
 
     /** Decrypts and verifies tensor {@code name} of {@code store} into new device memory. */
     public DeviceTensor upload(TensorStore store, String name) {
+        tensors.checkOpen();
         SealedStore s = StoreBridge.unwrap(store);
         try {
             return s.withChunkPlan(name, plan -> {
@@ -97,7 +116,7 @@ public final class GpuSession implements AutoCloseable {
                             DeviceBatches.checkOpened(name, gpu.open(keys, b.keyCount(), b.batch(), in, aad, out));
                         }
                         gpu.synchronize();
-                        return new DeviceTensor(this, plan.meta().info(), out);
+                        return adopt(plan.meta().info(), DeviceMemory.of(out));
                     } catch (RuntimeException | Error e) {
                         out.close(); // zeroes whatever the kernel wrote
                         throw e;
@@ -111,12 +130,13 @@ public final class GpuSession implements AutoCloseable {
 
     /** New zero-filled device memory for a tensor {@code name} of {@code dtype} and {@code shape}, to fill and {@link #seal}. */
     public DeviceTensor allocate(String name, DType dtype, long... shape) {
+        tensors.checkOpen();
         TensorInfo info = TensorInfo.of(name, dtype, shape);
         try {
             DeviceBuffer buffer = gpu.allocate(info.byteSize());
             gpu.fill(buffer, (byte) 0);
             gpu.synchronize();
-            return new DeviceTensor(this, info, buffer);
+            return adopt(info, DeviceMemory.of(buffer));
         } catch (NativeException e) {
             throw new GpuException("allocating " + info.byteSize() + " bytes on GPU " + deviceOrdinal() + " failed: "
                     + e.getMessage(), e);
@@ -135,6 +155,7 @@ public final class GpuSession implements AutoCloseable {
 
     /** As {@link #seal(DeviceTensor, TensorStore)}, committing under tensor name {@code name}. */
     public TensorInfo seal(DeviceTensor tensor, TensorStore store, String name) {
+        tensors.checkOpen();
         if (tensor.session() != this) {
             throw new IllegalArgumentException("tensor '" + tensor.info().name() + "' belongs to another GPU session");
         }
@@ -156,7 +177,7 @@ public final class GpuSession implements AutoCloseable {
                 MemorySegment.copy(b.aad(), 0, aadStaging.segment(), 0, b.aad().byteSize());
                 gpu.copyToDevice(aadStaging, 0, aad, 0, b.aad().byteSize());
                 if (b.batch().count() > 0) {
-                    DeviceBatches.checkSealed(info.name(), gpu.seal(keys, 1, b.batch(), tensor.buffer(), aad, out));
+                    DeviceBatches.checkSealed(info.name(), gpu.seal(InsecureNonce.permit(), keys, 1, b.batch(), tensor.buffer(), aad, out));
                 }
                 gpu.copyToHost(out, 0, sealed, 0, b.sealedBytes());
                 gpu.synchronize();
@@ -169,9 +190,13 @@ public final class GpuSession implements AutoCloseable {
         }
     }
 
-    /** Releases the GPU (its stream, kernel module and context). Close device tensors first. */
+    /**
+     * Zeroes and frees every device tensor still open (the context is still current for that), then releases the
+     * GPU (its stream, kernel module and context). If tensors were open, throws {@link IllegalStateException} naming
+     * them afterwards: nothing is left on the device. Idempotent.
+     */
     @Override
     public void close() {
-        gpu.close();
+        tensors.close(releaseDevice);
     }
 }

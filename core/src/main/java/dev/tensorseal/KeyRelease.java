@@ -1,5 +1,7 @@
 package dev.tensorseal;
 
+import dev.tensorseal.internal.attestation.NvmlEvidenceCollector;
+import dev.tensorseal.internal.attestation.VerifiedAttestationKeySource;
 import dev.tensorseal.internal.gpu.ConfidentialComputingKeySource;
 import dev.tensorseal.nativebridge.ConfidentialComputingStatus;
 import dev.tensorseal.nativebridge.GpuReport;
@@ -17,11 +19,12 @@ import java.util.function.Supplier;
  *      TensorStore store = TensorStore.builder().keySource(key).build()) { ... }
  * }</pre>
  *
- * <p><b>Trust.</b> The condition is the NVIDIA driver's own report through NVML
- * ({@link ConfidentialComputingStatus#readyForSecrets()}: CC on, production environment, devtools
- * off, GPUs ready). It is only as trustworthy as the driver and the host it runs on until the
- * attestation evidence ({@link Gpus#attest}) has been verified elsewhere; this policy does not
- * verify it.
+ * <p><b>Trust.</b> {@link #requireVerifiedAttestation} is the strong mode: it verifies fresh attestation
+ * evidence from every GPU (NVIDIA-rooted certificate chain, signed report over a new nonce, reference
+ * measurements) before each release. {@link #requireConfidentialComputing} is the weaker mode: its condition
+ * is the NVIDIA driver's own report through NVML ({@link ConfidentialComputingStatus#readyForSecrets()}: CC
+ * on, production environment, devtools off, GPUs ready), only as trustworthy as the driver and the host it
+ * runs on; it does not verify the evidence ({@link Gpus#attest}).
  */
 public final class KeyRelease {
     private KeyRelease() {}
@@ -38,5 +41,18 @@ public final class KeyRelease {
     /** As {@link #requireConfidentialComputing(KeySource)}, asking {@code probe} for the GPU report (tests, custom probes). */
     public static KeySource requireConfidentialComputing(KeySource source, Supplier<GpuReport> probe) {
         return new ConfidentialComputingKeySource(Objects.requireNonNull(source, "source"), Objects.requireNonNull(probe, "probe"));
+    }
+
+    /**
+     * {@code source}'s key, released only after fresh attestation evidence from every GPU (through NVML,
+     * a new nonce per GPU at each release) verified under {@code policy}; the GPUs are then set ready
+     * ({@code nvmlSystemSetConfComputeGpusReadyState}) and the key written. Anything missing or failing
+     * (no driver, no GPU, any failed check) denies with a {@link KeyReleaseDeniedException} naming the
+     * first failed check. Closing the returned source closes {@code source}.
+     */
+    public static KeySource requireVerifiedAttestation(KeySource source, AttestationPolicy policy) {
+        // Tests give VerifiedAttestationKeySource a fake EvidenceCollector; production asks NVML.
+        return new VerifiedAttestationKeySource(Objects.requireNonNull(source, "source"), Objects.requireNonNull(policy, "policy"),
+                new NvmlEvidenceCollector());
     }
 }

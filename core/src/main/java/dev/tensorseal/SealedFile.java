@@ -65,17 +65,39 @@ public final class SealedFile {
         return TsealFiles.open(uri, settings.config(), options).store();
     }
 
-    /** Opens a file sealed under a passphrase (Argon2id parameters and salt come from the header, bounded). */
+    /**
+     * Opens a file sealed under a passphrase (Argon2id parameters and salt come from the header, bounded). The
+     * key derived from it is zeroed when the store closes (or at once, if opening fails).
+     */
     public static TensorStore open(Path file, char[] passphrase) throws IOException {
-        return open(file, passphraseKeyFor(file, passphrase));
+        KeySource key = passphraseKeyFor(file, passphrase);
+        try {
+            return open(file, key).owning(key);
+        } catch (IOException | RuntimeException | Error e) {
+            key.close();
+            throw e;
+        }
     }
 
-    /** A key for opening {@code file} from {@code passphrase}, with the Argon2id parameters recorded in it. */
+    /**
+     * A key for opening {@code file} from {@code passphrase}, with the Argon2id parameters recorded in it, within
+     * {@link KdfLimits#DEFAULTS} (256 MiB, 8 passes).
+     */
     public static KeySource passphraseKeyFor(Path file, char[] passphrase) throws IOException {
+        return passphraseKeyFor(file, passphrase, KdfLimits.DEFAULTS);
+    }
+
+    /**
+     * A key for opening {@code file} from {@code passphrase}. The Argon2id cost comes from the file's header, which
+     * is not yet authenticated: a cost over {@code limits} throws {@link UnsupportedParameterException} before any
+     * work, and one the heap cannot hold throws {@link CapacityException}.
+     */
+    public static KeySource passphraseKeyFor(Path file, char[] passphrase, KdfLimits limits) throws IOException {
         var kdf = TsealReader.kdfOf(file);
         if (kdf == null) {
             throw new UnsupportedParameterException(file.getFileName() + " was sealed under a key, not a passphrase");
         }
+        limits.check(kdf.memoryKiB(), kdf.iterations(), file.getFileName().toString());
         return new PassphraseKey(passphrase, kdf);
     }
 

@@ -30,6 +30,10 @@ import java.util.Optional;
  * }
  * }</pre>
  *
+ * <p><b>Names.</b> A new tensor's name is not empty, holds no control character (line breaks included) and no
+ * unpaired surrogate, and is not {@code __metadata__}: every name a store accepts survives a save, an export to
+ * safetensors and a re-import. {@code put} refuses any other with {@link IllegalArgumentException} saying why.
+ *
  * <p><b>Threads.</b> All methods are thread-safe. Many readers run at once; each tensor has one
  * writer at a time ({@link #write}); readers see the last committed state, never part of a commit.
  * Large tensors are sealed and opened chunk-parallel on the store's own pool.
@@ -41,7 +45,8 @@ import java.util.Optional;
  *
  * <p><b>Closing.</b> {@link #close()} zeroes all keys. Views still open are force-closed (zeroed,
  * invalidated) and close then throws {@link IllegalStateException} naming their tensors, so the leak
- * is reported while nothing is left behind.
+ * is reported while nothing is left behind. After close every method but {@code close} throws
+ * {@link IllegalStateException}.
  */
 public final class TensorStore implements AutoCloseable {
     static {
@@ -49,9 +54,17 @@ public final class TensorStore implements AutoCloseable {
     }
 
     private final SealedStore store;
+    /** A key source this store made for itself (a file's passphrase key): closed with the store. */
+    private volatile KeySource owned;
 
     private TensorStore(SealedStore store) {
         this.store = store;
+    }
+
+    /** Makes this store close {@code source} when it closes (the caller never saw the source). */
+    TensorStore owning(KeySource source) {
+        this.owned = source;
+        return this;
     }
 
     public static Builder builder() {
@@ -60,7 +73,12 @@ public final class TensorStore implements AutoCloseable {
 
     // ---- put ----
 
-    /** Seals {@code data} (exactly the tensor's byte size, little-endian elements) as a new tensor. {@code data} is not modified. */
+    /**
+     * Seals {@code data} (exactly the tensor's byte size, little-endian elements) as a new tensor. {@code data} is
+     * not modified. It may come from any arena, a confined one of the calling thread included: the store's pool
+     * threads cannot read such a segment, so a large one is copied, 4 MiB at a time, into plaintext budget (zeroed
+     * after) and sealed from there in parallel; without that budget free it is sealed on the calling thread.
+     */
     public TensorInfo put(String name, DType dtype, long[] shape, MemorySegment data) {
         TensorInfo info = TensorInfo.of(name, dtype, shape);
         store.put(info, data);
@@ -208,7 +226,14 @@ public final class TensorStore implements AutoCloseable {
      */
     @Override
     public void close() {
-        store.close();
+        try {
+            store.close();
+        } finally {
+            KeySource k = owned;
+            if (k != null) {
+                k.close();
+            }
+        }
     }
 
     private TensorInfo infoOf(String name) {

@@ -54,7 +54,12 @@ public sealed class TensorView implements AutoCloseable permits WritableView {
         return lease.segment();
     }
 
-    /** The plaintext (read-only for views from {@code read}). */
+    /**
+     * The plaintext. For views from {@code read} the segment is read-only ({@link MemorySegment#isReadOnly()}): a
+     * write to it throws {@link IllegalArgumentException}, as the JDK specifies for every read-only segment since
+     * Java 22 (the FFM preview threw {@link UnsupportedOperationException}); a write through {@link #asByteBuffer()}
+     * throws {@link java.nio.ReadOnlyBufferException}, an {@code UnsupportedOperationException}.
+     */
     public MemorySegment segment() {
         return lease.segment();
     }

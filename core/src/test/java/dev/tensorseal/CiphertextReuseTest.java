@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreSnapshot;
+import dev.tensorseal.testing.Liveness;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,11 @@ class CiphertextReuseTest {
         }
     }
 
+    /**
+     * Two readers race a writer that removes the tensor and puts another of its size (into the memory the remove gave
+     * back). Count-driven: the writer waits after each put until some reader has read the new tensor, so readers keep
+     * meeting the reuse however loaded the machine (the tensor is absent from each remove to the next put's end).
+     */
     @Test
     void readersRacingRemoveAndPutOfTheSameSizeSeeWholeTensorsOrNoTensorNeverAnIntegrityError() throws Exception {
         for (String engine : StoreFixtures.engines()) {
@@ -84,52 +90,41 @@ class CiphertextReuseTest {
                     TensorStore store = StoreFixtures.builder(engine, key).chunkSizeBytes(64 << 10).build()) {
                 int bytes = 2 << 20;
                 store.put("t", DType.U8, new long[] {bytes}, filled(bytes, 0));
-                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-                java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-                java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+                SealedStore s = StoreBridge.unwrap(store);
+                Liveness live = Liveness.create();
+                Liveness.Role reads = live.role("reads", 100);
+                Liveness.Role replaced = live.role("remove+put cycles", 50);
                 java.util.concurrent.atomic.AtomicInteger missing = new java.util.concurrent.atomic.AtomicInteger();
-                Runnable reader = () -> {
-                    Random r = new Random(Thread.currentThread().threadId());
-                    while (!stop.get() && failure.get() == null) {
-                        long at = r.nextInt(bytes - 4096);
-                        try (TensorView v = r.nextBoolean() ? store.read("t") : store.read("t", at, 4096)) {
+                for (int r = 0; r < 2; r++) {
+                    Random random = new Random(r);
+                    live.start(reads, () -> {
+                        long at = random.nextInt(bytes - 4096);
+                        try (TensorView v = random.nextBoolean() ? store.read("t") : store.read("t", at, 4096)) {
                             byte first = v.getByte(0);
                             for (long i = 1; i < v.byteSize(); i++) {
                                 if (v.getByte(i) != first) {
-                                    throw new AssertionError("torn or wrong tensor: byte " + i + " is " + v.getByte(i) + ", byte 0 " + first);
+                                    throw new AssertionError(engine + ": torn or wrong tensor: byte " + i + " is "
+                                            + v.getByte(i) + ", byte 0 " + first);
                                 }
                             }
-                            reads.incrementAndGet();
-                        } catch (IllegalArgumentException e) { // the tensor was removed between lookup and read, or absent
+                            return true;
+                        } catch (IllegalArgumentException e) { // removed between lookup and read, or absent
                             missing.incrementAndGet();
                             Thread.yield();
-                        } catch (Throwable t) {
-                            failure.compareAndSet(null, t);
+                            return false;
                         }
-                    }
-                };
-                Thread[] threads = {new Thread(reader), new Thread(reader)};
-                for (Thread t : threads) {
-                    t.start();
+                    });
                 }
-                SealedStore s = StoreBridge.unwrap(store);
-                int replaced = 0;
-                long deadline = System.nanoTime() + 1_500_000_000L;
-                while (System.nanoTime() < deadline && failure.get() == null) {
+                int[] stamp = {0};
+                live.start(replaced, () -> {
                     store.remove("t");
-                    store.put("t", DType.U8, new long[] {bytes}, filled(bytes, ++replaced));
-                }
-                stop.set(true);
-                for (Thread t : threads) {
-                    t.join();
-                }
-                if (failure.get() != null) {
-                    throw new AssertionError(engine + ": " + failure.get(), failure.get());
-                }
-                assertTrue(replaced > 5 && reads.get() > 5, engine + ": " + replaced + " replacements, " + reads.get() + " reads");
-                assertEquals(0, s.retainedCiphertextBytes(), "each put took the memory the remove before it gave back");
-                System.out.println(engine + ": " + replaced + " remove+put cycles reusing memory, " + reads.get() + " reads, "
-                        + missing.get() + " found the tensor removed");
+                    store.put("t", DType.U8, new long[] {bytes}, filled(bytes, ++stamp[0]));
+                    reads.awaitCount(reads.counted() + 1); // let a reader meet this tensor before the next remove
+                    return true;
+                });
+                live.await();
+                assertEquals(0, s.retainedCiphertextBytes(), engine + ": each put took the memory the remove before it gave back");
+                System.out.println(engine + ": " + replaced + ", " + reads + ", " + missing.get() + " found the tensor removed");
             }
         }
     }

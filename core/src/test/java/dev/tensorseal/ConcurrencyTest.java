@@ -3,13 +3,11 @@ package dev.tensorseal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tensorseal.testing.Liveness;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,6 +32,10 @@ class ConcurrencyTest {
         return first;
     }
 
+    /**
+     * Count-driven: every role (commits of 'same' and 'other', increments of 'counter', reads) runs until every role
+     * reached its count, so the reads overlap the commits however slow the machine; a hang guard only, no clock.
+     */
     @ParameterizedTest
     @MethodSource("engines")
     void readersNeverSeeTornOrHalfCommittedStatesAndNoUpdateIsLost(String engine) throws Exception {
@@ -42,87 +44,68 @@ class ConcurrencyTest {
             store.put("same", new float[ELEMENTS], ELEMENTS);
             store.put("counter", new int[2], 2);
             store.put("other", new float[ELEMENTS], ELEMENTS);
-            AtomicBoolean done = new AtomicBoolean();
-            ExecutorService pool = Executors.newFixedThreadPool(6);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                // one writer re-writes every chunk of 'same' with one value per commit, increasing
-                futures.add(pool.submit(() -> {
-                    for (int gen = 1; gen <= 25; gen++) {
-                        try (WritableView w = store.write("same", Duration.ofSeconds(60))) {
-                            float g = gen;
-                            for (long i = 0; i < ELEMENTS; i++) {
-                                w.setFloat(i, g);
-                            }
-                            w.commit();
-                        }
+            Liveness live = Liveness.create();
+            // one writer re-writes every chunk of 'same' with one value per commit, increasing
+            Liveness.Role same = live.role("commits of 'same'", 25);
+            live.start(same, () -> {
+                try (WritableView w = store.write("same", Duration.ofSeconds(60))) {
+                    float g = same.counted() + 1;
+                    for (long i = 0; i < ELEMENTS; i++) {
+                        w.setFloat(i, g);
                     }
-                    return null;
-                }));
-                // writers on another tensor at the same time
-                futures.add(pool.submit(() -> {
-                    for (int gen = 1; gen <= 10; gen++) {
-                        try (WritableView w = store.write("other", Duration.ofSeconds(60))) {
-                            w.segment().fill((byte) gen);
-                            w.commit();
-                        }
+                    w.commit();
+                }
+                return true;
+            });
+            // a writer on another tensor at the same time
+            Liveness.Role other = live.role("commits of 'other'", 10);
+            live.start(other, () -> {
+                try (WritableView w = store.write("other", Duration.ofSeconds(60))) {
+                    w.segment().fill((byte) (other.counted() + 1));
+                    w.commit();
+                }
+                return true;
+            });
+            // two read-modify-write incrementers: no lost update
+            Liveness.Role increments = live.role("increments", 400);
+            for (int t = 0; t < 2; t++) {
+                live.start(increments, () -> {
+                    try (WritableView w = store.write("counter", Duration.ofSeconds(60))) {
+                        w.setInt(0, w.getInt(0) + 1);
+                        w.commit();
                     }
-                    return null;
-                }));
-                // three read-modify-write incrementers: no lost update
-                for (int t = 0; t < 2; t++) {
-                    futures.add(pool.submit(() -> {
-                        for (int k = 0; k < 200; k++) {
-                            try (WritableView w = store.write("counter", Duration.ofSeconds(60))) {
-                                w.setInt(0, w.getInt(0) + 1);
-                                w.commit();
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                // readers: whole and sliced, values never go backwards
-                List<Future<Integer>> readers = new ArrayList<>();
-                for (int t = 0; t < 2; t++) {
-                    readers.add(pool.submit(() -> {
-                        float last = 0;
-                        int reads = 0;
-                        while (!done.get() || reads < 5) {
-                            try (TensorView v = store.read("same")) {
-                                float now = uniform(v);
-                                assertTrue(now >= last, "went back from " + last + " to " + now);
-                                last = now;
-                            }
-                            try (TensorView v = store.read("same", 4 * 1000, 4 * 200_000)) {
-                                assertTrue(uniform(v) >= last);
-                            }
-                            try (TensorView v = store.read("other")) {
-                                byte b = v.getByte(0);
-                                assertEquals(-1, v.segment().asByteBuffer().mismatch(v.segment().asByteBuffer())); // sanity
-                                for (long i = 0; i < v.byteSize(); i += 4093) {
-                                    assertEquals(b, v.getByte(i), "torn view of 'other'");
-                                }
-                            }
-                            reads++;
-                        }
-                        return reads;
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-                done.set(true);
-                for (Future<Integer> f : readers) {
-                    assertTrue(f.get() >= 5);
-                }
-            } finally {
-                pool.shutdownNow();
+                    return true;
+                });
             }
+            // readers: whole and sliced, values never go backwards
+            Liveness.Role reads = live.role("reads", 10);
+            for (int t = 0; t < 2; t++) {
+                float[] last = {0};
+                live.start(reads, () -> {
+                    try (TensorView v = store.read("same")) {
+                        float now = uniform(v);
+                        assertTrue(now >= last[0], "went back from " + last[0] + " to " + now);
+                        last[0] = now;
+                    }
+                    try (TensorView v = store.read("same", 4 * 1000, 4 * 200_000)) {
+                        assertTrue(uniform(v) >= last[0], "a slice went back before " + last[0]);
+                    }
+                    try (TensorView v = store.read("other")) {
+                        byte b = v.getByte(0);
+                        byte[] whole = new byte[(int) v.byteSize()];
+                        Arrays.fill(whole, b);
+                        assertEquals(-1, v.segment().mismatch(MemorySegment.ofArray(whole)), "torn view of 'other'");
+                    }
+                    return true;
+                });
+            }
+            live.await();
+            System.out.println(engine + ": " + same + ", " + other + ", " + increments + ", " + reads);
             try (TensorView v = store.read("same")) {
-                assertEquals(25f, uniform(v));
+                assertEquals((float) same.counted(), uniform(v), "the last commit of 'same' is the one kept");
             }
             try (TensorView v = store.read("counter")) {
-                assertEquals(400, v.getInt(0), "lost updates");
+                assertEquals(increments.counted(), v.getInt(0), "lost updates");
             }
             assertEquals(0, store.stats().openViews());
         }

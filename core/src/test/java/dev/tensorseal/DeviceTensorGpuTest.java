@@ -86,4 +86,20 @@ class DeviceTensorGpuTest {
             }
         }
     }
+
+    @Test
+    void aSessionClosedBeforeItsTensorsZeroesAndFreesThemOnTheRealDriverAndNamesThem() {
+        try (KeySource key = StoreFixtures.key(3);
+             TensorStore store = StoreFixtures.builder("jce", key).build()) {
+            store.put("w", DType.U8, new long[] {4 * CHUNK}, StoreFixtures.randomBytes(new Random(3), 4 * CHUNK));
+            GpuSession gpu = GpuSession.open(0);
+            DeviceTensor w = gpu.upload(store, "w");
+            DeviceTensor z = gpu.allocate("z", DType.F32, CHUNK);
+            var e = assertThrows(IllegalStateException.class, gpu::close);
+            assertEquals("GPU session closed with 2 open device tensor(s) [w, z]; they were zeroed and freed first", e.getMessage());
+            w.close(); // a no-op now: the session zeroed and freed it while its context was current
+            z.close();
+            assertThrows(IllegalStateException.class, w::devicePointer);
+        }
+    }
 }

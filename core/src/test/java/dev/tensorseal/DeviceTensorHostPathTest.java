@@ -13,6 +13,7 @@ import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.nativebridge.ChunkBatch;
 import dev.tensorseal.nativebridge.HostAesGcm;
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -95,7 +96,7 @@ class DeviceTensorHostPathTest {
                 MemorySegment in = arena.allocate(Math.max(plain.length, 1));
                 MemorySegment.copy(MemorySegment.ofArray(plain), 0, in, 0, plain.length);
                 MemorySegment out = arena.allocate(Math.max(b.sealedBytes(), 1));
-                DeviceBatches.checkSealed(r.meta().name(), HostAesGcm.seal(keys, 1, b.batch(), in, b.aad(), out));
+                DeviceBatches.checkSealed(r.meta().name(), HostAesGcm.seal(InsecureNonce.permit(), keys, 1, b.batch(), in, b.aad(), out));
                 return DeviceBatches.splitSealed(r.meta(), out);
             } finally {
                 keys.fill((byte) 0);

@@ -64,6 +64,11 @@ final class Args {
         return a;
     }
 
+    /** {@code args} without {@code --quiet}/{@code -q}: every command accepts it, even one that draws no progress bar. */
+    static List<String> withoutQuiet(List<String> args) {
+        return args.stream().filter(s -> !s.equals("--quiet") && !s.equals("-q")).toList();
+    }
+
     /** The one positional argument, named {@code what} in the error. */
     String single(String what) {
         if (positional.size() != 1) {

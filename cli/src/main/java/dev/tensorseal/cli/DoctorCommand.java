@@ -59,6 +59,7 @@ final class DoctorCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        args = Args.withoutQuiet(args);
         if (!args.isEmpty()) {
             throw new UsageException("doctor takes no arguments, got '" + args.get(0) + "'");
         }

@@ -28,6 +28,7 @@ final class GpuInfoCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+        args = Args.withoutQuiet(args);
         if (!args.isEmpty()) {
             throw new UsageException("gpu-info takes no arguments, got " + String.join(" ", args));
         }
@@ -45,7 +46,7 @@ final class GpuInfoCommand implements Command {
             out.println("confidential computing: " + (cc.featureEnabled() ? "on" : "off") + ", environment "
                     + cc.environment() + ", devtools " + (cc.devToolsMode() ? "on" : "off") + ", multi-GPU "
                     + cc.multiGpuMode() + ", GPUs ready: " + (cc.gpusReady() ? "yes" : "no") + ", CPU TEE " + cc.cpuTee());
-            out.println("attestation: " + (cc.featureEnabled() ? "available (evidence from NVML; verify it externally)"
+            out.println("attestation: " + (cc.featureEnabled() ? "available (evidence from NVML; verify with tensorseal attest)"
                     : "unavailable (confidential computing is off)"));
         }, () -> {
             out.println("confidential computing: unknown (" + report.nvml() + ")");

@@ -27,7 +27,7 @@ final class InspectCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: tensorseal inspect IN.tseal [KEY]\n"
+        return "usage: tensorseal inspect IN.tseal [KEY] [--quiet]\n"
                 + "Without a key nothing printed is authenticated. With a key the header's MAC is checked (chunks are\n"
                 + "not read; use verify for that). The digest line is the SHA-256 of the header and its MAC: pin it with\n"
                 + "--expect-digest when opening the file from a URI.\n" + SealedInput.HELP + "\n" + KeyOptions.KEY_HELP;
@@ -35,28 +35,33 @@ final class InspectCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
+        Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
         values.addAll(SealedInput.OPTIONS);
-        Args a = Args.parse(args, values, SealedInput.FLAGS, Map.of());
+        Set<String> flags = new HashSet<>(SealedInput.FLAGS);
+        flags.add("--quiet");
+        Args a = Args.parse(args, values, flags, Map.of("-q", "--quiet"));
         SealedInput in = SealedInput.of(a.single(".tseal file or URI"), a);
         TsealHeader h;
+        String digest;
         String status;
         if (KeyOptions.present(a, "--")) {
             try (KeySource key = in.key(a, err)) {
                 TsealFiles.Opened o = in.open(key);
                 h = o.header();
+                digest = HexFormat.of().formatHex(o.headerDigest());
                 o.store().close(); // opening verified the key check and the header MAC; the store is not needed
-
             }
             status = "verified (key check and header MAC match)";
         } else {
-            h = in.unverified();
+            SealedInput.Unverified u = in.unverified();
+            h = u.header();
+            digest = u.digestHex();
             status = "UNVERIFIED (no key given: nothing below is authenticated)";
         }
-        out.println("file:    " + in.name() + " (" + h.totalFileBytes() + " bytes, format 1, id "
+        out.println("file:    " + in.name() + " (" + h.totalFileBytes() + " bytes, format " + TsealHeader.VERSION + ", id "
                 + HexFormat.of().formatHex(h.fileId()) + ")");
         out.println("header:  " + status);
-        out.println("digest:  " + in.digestHex() + " (SHA-256 of header and MAC)");
+        out.println("digest:  " + digest + " (SHA-256 of header and MAC)");
         out.println("key:     " + (h.kdf() == null ? "raw 256-bit key" : "passphrase (Argon2id " + h.kdf().memoryKiB()
                 + " KiB, " + h.kdf().iterations() + " passes, " + h.kdf().parallelism() + " lanes)")
                 + ", " + h.keys().size() + " data key(s)");
@@ -66,12 +71,18 @@ final class InspectCommand implements Command {
         long chunks = 0;
         for (TsealHeader.Entry e : h.tensors()) {
             String shape = Arrays.stream(e.info().shape()).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]"));
-            out.printf("%-40s %-5s %-20s %14d %7d %10d%n", e.info().name(), e.info().dtype().name(), shape,
+            out.printf("%-40s %-5s %-20s %14d %7d %10d%n", printable(e.info().name()), e.info().dtype().name(), shape,
                     e.info().byteSize(), e.chunkCount(), e.chunkSizeBytes());
             total += e.info().byteSize();
             chunks += e.chunkCount();
         }
         out.println(h.tensors().size() + " tensors, " + chunks + " chunks, " + total + " bytes of plaintext");
         return 0;
+    }
+
+    /** A name with control characters shown as {@code ?}: an unverified header must not drive the terminal. */
+    private static String printable(String name) {
+        return name.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

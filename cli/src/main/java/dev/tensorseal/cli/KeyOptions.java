@@ -1,14 +1,18 @@
 package dev.tensorseal.cli;
 
+import dev.tensorseal.KdfLimits;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
-import dev.tensorseal.Wipe;
-import dev.tensorseal.internal.store.keys.EnvironmentText;
 import dev.tensorseal.UnsupportedParameterException;
+import dev.tensorseal.Wipe;
+import dev.tensorseal.internal.crypto.Argon2id;
+import dev.tensorseal.internal.store.keys.EnvironmentText;
 import dev.tensorseal.internal.tseal.KdfParams;
 import dev.tensorseal.internal.tseal.PassphraseKey;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -16,22 +20,30 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The key options: {@code --key-file FILE}, {@code --key-env VAR} (64 hex digits or base64) or
  * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix.
- * Environment values are read through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
- * never a Java String.
+ * Environment values are read once through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
+ * never a Java String, and the variable is then zeroed in place and unset, so {@code /proc/PID/environ} no longer
+ * shows it.
  */
 final class KeyOptions {
     static final String FILE = "--key-file";
     static final String ENV = "--key-env";
     static final String PASSPHRASE_ENV = "--passphrase-env";
     static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV);
+    static final String MAX_KDF_MEMORY = "--max-kdf-memory";
+    static final String MAX_KDF_PASSES = "--max-kdf-passes";
+    /** The key options of a command that opens an existing file: the key, and limits on its Argon2id cost. */
+    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, MAX_KDF_MEMORY, MAX_KDF_PASSES);
     static final Set<String> NEW_OPTIONS = Set.of("--new" + FILE.substring(1), "--new" + ENV.substring(1),
             "--new" + PASSPHRASE_ENV.substring(1));
     static final String KEY_HELP = "key: --key-file FILE (32 raw bytes, see keygen) | --key-env VAR (64 hex digits or base64)\n"
-            + "     | --passphrase-env VAR (a passphrase; Argon2id, 64 MiB, 3 passes)";
+            + "     | --passphrase-env VAR (a passphrase; Argon2id, 64 MiB, 3 passes)\n"
+            + "     opening a passphrase file: --max-kdf-memory MiB (default 256), --max-kdf-passes N (default 8) bound the\n"
+            + "     Argon2id cost its unauthenticated header may ask for";
 
     private KeyOptions() {}
 
@@ -41,16 +53,21 @@ final class KeyOptions {
 
     /** The key that opens {@code file} (for a passphrase: with the Argon2id salt and costs recorded in it). */
     static KeySource forExisting(Args a, Path file, PrintStream err) throws IOException {
-        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p), err);
+        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)), err);
     }
 
-    /** A key for an existing remote file whose (unverified) header recorded {@code kdf} (null: sealed under a raw key). */
-    static KeySource forExisting(Args a, KdfParams kdf, String name, PrintStream err) throws IOException {
+    /**
+     * A key for an existing remote file; {@code kdf} reads the Argon2id parameters its (unverified) header records
+     * (null: sealed under a raw key) only when a passphrase is given. Their cost is bounded as for a local file.
+     */
+    static KeySource forExisting(Args a, Supplier<KdfParams> kdf, String name, PrintStream err) throws IOException {
         return source(a, "--", p -> {
-            if (kdf == null) {
+            KdfParams params = kdf.get();
+            if (params == null) {
                 throw new UnsupportedParameterException(name + " was sealed under a key, not a passphrase");
             }
-            return new PassphraseKey(p, kdf);
+            limits(a).check(params.memoryKiB(), params.iterations(), name);
+            return new PassphraseKey(p, params);
         }, err);
     }
 
@@ -84,9 +101,14 @@ final class KeyOptions {
             return KeySource.file(keyFile(value, err));
         }
         if (option.equals(names.get(1))) {
-            return KeySource.environment(value); // an unset variable fails at first use, naming it
+            return environmentKey(value);
         }
-        char[] passphrase = EnvironmentText.getenvChars(value);
+        char[] passphrase;
+        try {
+            passphrase = EnvironmentText.getenvChars(value);
+        } finally {
+            EnvironmentText.scrub(value);
+        }
         if (passphrase == null) {
             throw new UsageException("environment variable " + value + " is not set");
         }
@@ -98,6 +120,46 @@ final class KeyOptions {
         } finally {
             Wipe.wipe(passphrase);
         }
+    }
+
+    /**
+     * Reads the key from {@code variable} once, into off-heap memory, then scrubs the variable from the process
+     * environment (and so from {@code /proc/PID/environ}), whether or not its value was a valid key.
+     */
+    private static KeySource environmentKey(String variable) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(KeySource.KEY_BYTES);
+            try (KeySource env = KeySource.environment(variable)) {
+                env.writeKey(key); // an unset variable fails here, naming it
+                return KeySource.bytes(key);
+            } finally {
+                key.fill((byte) 0);
+                EnvironmentText.scrub(variable);
+            }
+        }
+    }
+
+    /** The Argon2id limits the command line sets, each defaulting to {@link KdfLimits#DEFAULTS}. */
+    static KdfLimits limits(Args a) {
+        int memoryMiB = intOption(a, MAX_KDF_MEMORY, KdfLimits.DEFAULTS.maxMemoryKiB() / 1024, 1, Argon2id.MAX_MEMORY_KIB / 1024);
+        int passes = intOption(a, MAX_KDF_PASSES, KdfLimits.DEFAULTS.maxIterations(), 1, Argon2id.MAX_ITERATIONS);
+        return new KdfLimits(memoryMiB * 1024, passes);
+    }
+
+    private static int intOption(Args a, String option, int fallback, int min, int max) {
+        String v = a.value(option).orElse(null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + " must be a whole number from " + min + " to " + max + ", got '" + v + "'");
     }
 
     private static Path keyFile(String arg, PrintStream err) throws IOException {

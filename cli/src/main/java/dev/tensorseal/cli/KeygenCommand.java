@@ -2,15 +2,13 @@ package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.crypto.SecretBytes;
+import dev.tensorseal.internal.tseal.TsealWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -42,27 +40,17 @@ final class KeygenCommand implements Command {
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new UsageException(target + " already exists (keygen never replaces a key file)");
         }
-        Path dir = target.toAbsolutePath().getParent();
-        // The key goes into a private temporary file first, then is linked in: the name appears complete or not at
-        // all, and link(2) fails rather than replace a file that appeared meanwhile.
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            try (SecretBytes key = SecretBytes.random(KeySource.KEY_BYTES, new SecureRandom());
-                    FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        // The key goes into a private temporary file first (removed on an error or a catchable signal), then is
+        // linked in: the name appears complete or not at all, and link(2) fails rather than replace a file.
+        try (SecretBytes key = SecretBytes.random(KeySource.KEY_BYTES, new SecureRandom())) {
+            TsealWriter.atomicWrite(target, false, null, ch -> {
                 ByteBuffer b = key.insecureSegment().asByteBuffer();
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
-                ch.force(true);
-            }
-            try {
-                Files.createLink(target, tmp);
-            } catch (FileAlreadyExistsException e) {
-                throw new UsageException(target + " already exists (keygen never replaces a key file)");
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            });
+        } catch (FileAlreadyExistsException e) {
+            throw new UsageException(target + " already exists (keygen never replaces a key file)");
         }
         out.println("wrote a new 256-bit key to " + target + " (mode 0600); keep it secret and backed up");
         return 0;

@@ -4,6 +4,7 @@ import dev.tensorseal.IntegrityException;
 import dev.tensorseal.TensorSealException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,8 +14,8 @@ import java.util.List;
 public final class Main {
     /** Every command, in the order {@code --help} lists them. Register new commands here. */
     static final List<Command> COMMANDS = List.of(new KeygenCommand(), new SealCommand(), new OpenCommand(), new InspectCommand(),
-            new VerifyCommand(), new RekeyCommand(), new DoctorCommand(), new GpuInfoCommand(), new VectorsCommand(),
-            new BenchCommand());
+            new VerifyCommand(), new RekeyCommand(), new DoctorCommand(), new GpuInfoCommand(), new AttestCommand(),
+            new VectorsCommand(), new BenchCommand());
 
     private Main() {}
 
@@ -53,6 +54,10 @@ public final class Main {
             err.println("tensorseal " + name + ": " + e.getMessage());
             trace(debug, e, err);
             return 1;
+        } catch (FileAlreadyExistsException e) {
+            err.println("tensorseal " + name + ": " + e.getFile() + " already exists (pass --force to replace it)");
+            trace(debug, e, err);
+            return 2;
         } catch (NoSuchFileException e) {
             err.println("tensorseal " + name + ": no such file: " + e.getMessage());
             trace(debug, e, err);

@@ -1,6 +1,7 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,32 +28,39 @@ final class OpenCommand implements Command {
         return "usage: tensorseal open IN.tseal -o OUT KEY [--force] [--quiet]\n"
                 + "Writes plaintext: OUT.safetensors, a shard index OUT.json with its shards beside it, or OUT.onnx\n"
                 + "(initializers inline), whichever the file was sealed from. A chunk that fails authentication stops the\n"
-                + "export and leaves no output (a sharded export verifies every chunk before writing its first shard).\n"
+                + "export and leaves no output (a sharded export verifies every chunk before writing its first shard, and\n"
+                + "removes the shards it wrote if a later one fails). Existing files, shards included, are replaced only\n"
+                + "with --force.\n"
                 + SealedInput.HELP + "\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
+        Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
         values.addAll(SealedInput.OPTIONS);
         values.add("--out");
         Set<String> flags = new HashSet<>(SealedInput.FLAGS);
         flags.addAll(Set.of("--force", "--quiet"));
         Args a = Args.parse(args, values, flags, Map.of("-o", "--out", "-q", "--quiet"));
-        Path target = Paths.output(a.required("--out"), a.flag("--force"));
         SealedInput in = SealedInput.of(a.single("input .tseal file or URI"), a);
-        TsealHeader unverified = in.unverified();
-        long total = unverified.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
-        try (KeySource key = in.key(a, err);
-                Progress progress = Progress.start("open", total, a.flag("--quiet"), err)) {
-            if (unverified.metadata().getOrDefault("source", "").equals("sharded")) {
-                // Shards are renamed into place one by one: authenticate everything before the first one lands.
-                in.verify(key, bytes -> { });
+        Path target = Paths.output(a.required("--out"), a.flag("--force"));
+        TsealHeader header;
+        try (KeySource key = in.key(a, err)) {
+            // The header is authenticated before any field of it is used, even for the progress total.
+            TsealFiles.Opened opened = in.open(key);
+            header = opened.header();
+            long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+            try (Progress progress = Progress.start("open", total, a.flag("--quiet"), err)) {
+                if (header.metadata().getOrDefault("source", "").equals("sharded")) {
+                    // Shards are renamed into place one by one: authenticate everything before the first one lands.
+                    in.verify(key, bytes -> { });
+                }
+                TsealFiles.export(opened, target, progress, a.flag("--force"));
             }
-            in.export(key, target, progress);
         }
-        String source = unverified.metadata().getOrDefault("source", "store");
-        out.println("wrote " + target + " (" + source + ", " + unverified.tensors().size() + " tensors, " + total + " bytes)");
+        long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+        String source = header.metadata().getOrDefault("source", "store");
+        out.println("wrote " + target + " (" + source + ", " + header.tensors().size() + " tensors, " + total + " bytes)");
         return 0;
     }
 }

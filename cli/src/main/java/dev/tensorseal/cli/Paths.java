@@ -16,6 +16,10 @@ final class Paths {
         if (Files.isDirectory(p)) {
             throw new UsageException(p + " is a directory, expected a file");
         }
+        if (!Files.isRegularFile(p)) {
+            // Opening a FIFO for reading waits for a writer: refuse instead of hanging.
+            throw new UsageException(p + " is not a regular file (a FIFO, socket or device): refused, reading it could block");
+        }
         if (!Files.isReadable(p)) {
             throw new UsageException("cannot read " + p + ": permission denied");
         }

@@ -4,13 +4,18 @@ import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code tensorseal rekey FILE}: re-wraps the data keys under a new key; chunk ciphertext is copied unchanged. */
+/**
+ * {@code tensorseal rekey FILE}: re-wraps the data keys under a new key (chunk ciphertext copied unchanged), or
+ * with {@code --deep} re-seals every tensor under fresh data keys first. A symbolic link is followed: the file it
+ * names is rewritten, with its mode kept.
+ */
 final class RekeyCommand implements Command {
     @Override
     public String name() {
@@ -19,26 +24,37 @@ final class RekeyCommand implements Command {
 
     @Override
     public String summary() {
-        return "re-wrap a .tseal file's data keys under a new key or passphrase (chunks are not re-encrypted)";
+        return "re-wrap a .tseal file's data keys under a new key or passphrase (--deep: also re-encrypt every chunk)";
     }
 
     @Override
     public String usage() {
-        return "usage: tensorseal rekey FILE.tseal KEY NEW-KEY\n"
-                + "The file is rewritten atomically; afterwards only the new key opens it.\n" + KeyOptions.KEY_HELP
+        return "usage: tensorseal rekey FILE.tseal KEY NEW-KEY [--deep] [--force] [--quiet]\n"
+                + "The file is rewritten atomically; afterwards only the new key opens it. A symbolic link is followed (the\n"
+                + "file it names is rekeyed, its mode kept). A file with other hard links is refused: the rewrite is a new\n"
+                + "file, so the other names would keep the old key; --force rekeys this name only.\n"
+                + "--deep: every tensor is re-encrypted under fresh data keys (chunks decrypted and re-sealed in memory), so\n"
+                + "a data key that leaked from the old file opens nothing in the new one.\n" + KeyOptions.KEY_HELP
                 + "\nnew key: --new-key-file FILE | --new-key-env VAR | --new-passphrase-env VAR";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
+        Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
         values.addAll(KeyOptions.NEW_OPTIONS);
-        Args a = Args.parse(args, values, Set.of(), Map.of());
+        Args a = Args.parse(args, values, Set.of("--deep", "--force", "--quiet"), Map.of("-q", "--quiet"));
         Path file = Paths.input(a.single(".tseal file"));
-        Paths.output(file.toString(), true); // the rewrite needs a temporary file beside it
+        Path real = file.toRealPath();
+        Paths.output(real.toString(), true); // the rewrite needs a temporary file beside the real file
+        int links = ((Number) Files.getAttribute(real, "unix:nlink")).intValue();
+        if (links > 1 && !a.flag("--force")) {
+            throw new UsageException(file + " has " + links + " hard links: the rekeyed file replaces this name only and"
+                    + " the other " + (links - 1) + " would keep the old key (pass --force to rekey this name anyway)");
+        }
         try (KeySource oldKey = KeyOptions.forExisting(a, file, err); KeySource newKey = KeyOptions.forNew(a, "--new-", err)) {
-            TsealFiles.rekey(file, oldKey, newKey);
-            out.println("rekeyed " + file + ": data keys now wrapped under " + newKey.description());
+            TsealFiles.rekey(real, oldKey, newKey, a.flag("--deep"));
+            out.println("rekeyed " + (real.equals(file.toAbsolutePath()) ? file : file + " (" + real + ")") + ": data keys "
+                    + (a.flag("--deep") ? "fresh, chunks re-encrypted, " : "") + "now wrapped under " + newKey.description());
         }
         return 0;
     }

@@ -31,8 +31,10 @@ final class SealCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: tensorseal seal IN -o OUT.tseal KEY [--force] [--quiet]\n"
+        return "usage: tensorseal seal IN -o OUT.tseal KEY [--force] [--quiet] [--follow-shard-links]\n"
                 + "IN: model.safetensors | model.safetensors.index.json (sharded) | model.onnx\n"
+                + "A shard that is a symbolic link to a file outside the index's folder is refused unless --follow-shard-links\n"
+                + "(a Hugging Face cache snapshot links its shards to ../../blobs).\n"
                 + "OUT may be s3://bucket/key: sealed to a temporary file, then sent as a multipart upload (a failed upload\n"
                 + "is aborted: nothing is left under the key). S3 settings: AWS_REGION, TENSORSEAL_S3_ENDPOINT,\n"
                 + "TENSORSEAL_S3_PATH_STYLE=true; credentials from the AWS default chain.\n" + KeyOptions.KEY_HELP;
@@ -42,7 +44,8 @@ final class SealCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
         values.add("--out");
-        Args a = Args.parse(args, values, Set.of("--force", "--quiet"), Map.of("-o", "--out", "-q", "--quiet"));
+        Args a = Args.parse(args, values, Set.of("--force", "--quiet", "--follow-shard-links"),
+                Map.of("-o", "--out", "-q", "--quiet"));
         Path in = Paths.input(a.single("input file"));
         String out0 = a.required("--out");
         if (out0.contains("://")) {
@@ -93,7 +96,7 @@ final class SealCommand implements Command {
             if (name.endsWith(".onnx")) {
                 TsealFiles.importOnnx(in, key, target, progress);
             } else if (name.endsWith(".safetensors") || name.endsWith(".json")) {
-                TsealFiles.importSafetensors(in, key, target, progress);
+                TsealFiles.importSafetensors(in, key, target, progress, a.flag("--follow-shard-links"));
             } else {
                 throw new UsageException("cannot tell the format of " + in + ": expected .safetensors, .json (shard index) or .onnx");
             }

@@ -18,7 +18,8 @@ import java.util.function.LongConsumer;
 /**
  * The .tseal a command reads: a local file, or an object by URI ({@code https://}, loopback {@code http://},
  * {@code s3://} with tensorseal-remote-s3), with the remote options {@code --expect-digest HEX},
- * {@code --concurrency N} and {@code --allow-http}.
+ * {@code --concurrency N} and {@code --allow-http}. Nothing of the header is decoded here beyond what choosing the
+ * key needs (its fixed prefix): commands with a key use the header {@link #open} authenticated.
  */
 final class SealedInput {
     /** Value options for remote inputs. */
@@ -32,25 +33,20 @@ final class SealedInput {
     private final Path path;
     private final URI uri;
     private final RemoteOptions options;
-    private final TsealHeader unverified;
-    private final byte[] digest;
 
-    private SealedInput(Path path, URI uri, RemoteOptions options, TsealHeader unverified, byte[] digest) {
+    private SealedInput(Path path, URI uri, RemoteOptions options) {
         this.path = path;
         this.uri = uri;
         this.options = options;
-        this.unverified = unverified;
-        this.digest = digest;
     }
 
-    /** The input named by {@code arg}; a remote one has its header fetched (once more when opened with a key). */
+    /** The input named by {@code arg} (a local file must exist and be a regular file; a URI is not yet fetched). */
     static SealedInput of(String arg, Args a) throws IOException {
         if (!arg.contains("://")) {
             if (a.value("--expect-digest").isPresent() || a.value("--concurrency").isPresent() || a.flag("--allow-http")) {
                 throw new UsageException("--expect-digest, --concurrency and --allow-http apply to URI inputs only");
             }
-            Path p = Paths.input(arg);
-            return new SealedInput(p, null, null, TsealReader.readUnverified(p), TsealReader.headerDigest(p));
+            return new SealedInput(Paths.input(arg), null, null);
         }
         URI uri;
         try {
@@ -67,28 +63,32 @@ final class SealedInput {
                 throw new UsageException("--concurrency takes a whole number, not " + a.value("--concurrency").orElseThrow());
             }
         }
-        RemoteOptions options = b.build();
+        return new SealedInput(null, uri, b.build());
+    }
+
+    /** The header as read, not authenticated (for inspect without a key), and its digest in hex. */
+    Unverified unverified() throws IOException {
+        if (path != null) {
+            return new Unverified(TsealReader.readUnverified(path), HexFormat.of().formatHex(TsealReader.headerDigest(path)));
+        }
         RemoteTseal.Unverified u = RemoteTseal.readUnverified(RemoteTseal.storageFor(uri, options), uri, options);
-        return new SealedInput(null, uri, options, u.header(), u.headerDigest());
+        return new Unverified(u.header(), HexFormat.of().formatHex(u.headerDigest()));
     }
 
-    /** The header as read, not authenticated. */
-    TsealHeader unverified() {
-        return unverified;
-    }
-
-    /** SHA-256 of the header bytes and MAC, hex. */
-    String digestHex() {
-        return HexFormat.of().formatHex(digest);
-    }
+    /** An unauthenticated header and the hex SHA-256 of its bytes and MAC. */
+    record Unverified(TsealHeader header, String digestHex) {}
 
     /** What to call the input in output. */
     String name() {
         return path != null ? path.toString() : uri.toString();
     }
 
+    /** The key that opens the input (a passphrase's Argon2id parameters from the header's prefix, within the limits). */
     KeySource key(Args a, PrintStream err) throws IOException {
-        return path != null ? KeyOptions.forExisting(a, path, err) : KeyOptions.forExisting(a, unverified.kdf(), name(), err);
+        if (path != null) {
+            return KeyOptions.forExisting(a, path, err);
+        }
+        return KeyOptions.forExisting(a, () -> RemoteTseal.kdfOf(RemoteTseal.storageFor(uri, options), uri, options), name(), err);
     }
 
     /** Opens with {@code key}: the header authenticated, a store over its chunks. */
@@ -102,9 +102,5 @@ final class SealedInput {
         } else {
             TsealFiles.verify(uri, key, options, progress);
         }
-    }
-
-    void export(KeySource key, Path out, LongConsumer progress) throws IOException {
-        TsealFiles.export(open(key), out, progress);
     }
 }

@@ -78,6 +78,8 @@ final class VectorsCommand implements Command {
                 }
             } else if (a.equals("--verbose") || a.equals("-v")) {
                 verbose = true;
+            } else if (a.equals("--quiet") || a.equals("-q")) {
+                verbose = false; // accepted on every command; vectors draws no progress bar
             } else if (a.startsWith("-") && !a.equals("-")) {
                 throw new UsageException("unknown option '" + a + "' (see tensorseal vectors --help)");
             } else {

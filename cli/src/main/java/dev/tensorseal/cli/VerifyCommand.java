@@ -1,6 +1,7 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,20 +31,26 @@ final class VerifyCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
+        Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
         values.addAll(SealedInput.OPTIONS);
         Set<String> flags = new HashSet<>(SealedInput.FLAGS);
         flags.add("--quiet");
         Args a = Args.parse(args, values, flags, Map.of("-q", "--quiet"));
         SealedInput in = SealedInput.of(a.single(".tseal file or URI"), a);
-        TsealHeader unverified = in.unverified();
-        long total = unverified.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
-        long chunks = unverified.tensors().stream().mapToLong(TsealHeader.Entry::chunkCount).sum();
-        try (KeySource key = in.key(a, err);
-                Progress progress = Progress.start("verify", total, a.flag("--quiet"), err)) {
-            in.verify(key, progress);
+        TsealHeader header;
+        try (KeySource key = in.key(a, err)) {
+            // Authenticated before any field is used: an edited header is exit 1 here, never a parse error.
+            TsealFiles.Opened opened = in.open(key);
+            header = opened.header();
+            opened.store().close();
+            long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+            try (Progress progress = Progress.start("verify", total, a.flag("--quiet"), err)) {
+                in.verify(key, progress);
+            }
         }
-        out.println("ok: " + in.name() + ": header and " + chunks + " chunks of " + unverified.tensors().size() + " tensors ("
+        long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+        long chunks = header.tensors().stream().mapToLong(TsealHeader.Entry::chunkCount).sum();
+        out.println("ok: " + in.name() + ": header and " + chunks + " chunks of " + header.tensors().size() + " tensors ("
                 + total + " bytes) authenticated");
         return 0;
     }

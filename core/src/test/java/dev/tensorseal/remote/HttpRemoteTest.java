@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,30 @@ class HttpRemoteTest {
         IntegrityException e = assertThrows(IntegrityException.class, () -> SealedFile.open(uri,
                 TensorStore.builder().keySource(untouchable), RemoteOptions.builder().expectHeaderDigest(digest).build()));
         assertTrue(e.getMessage().contains("is not the expected " + digest), e.getMessage());
+    }
+
+    @Test
+    void aRemoteOpenOrVerifyAsksTheKeySourceOnce() {
+        AtomicInteger asked = new AtomicInteger();
+        KeySource counting = new KeySource() {
+            @Override
+            public void writeKey(MemorySegment destination) {
+                asked.incrementAndGet();
+                key.writeKey(destination);
+            }
+
+            @Override
+            public String description() {
+                return "a counting key";
+            }
+        };
+        try (TensorStore store = SealedFile.open(uri, TensorStore.builder().keySource(counting), RemoteOptions.defaults());
+                TensorView v = store.read("small")) {
+            assertArrayEquals(model.plaintext().get("small"), v.toByteArray());
+        }
+        assertEquals(1, asked.get(), "KeySource.writeKey calls for one SealedFile.open(URI) and a read");
+        SealedFile.verify(uri, counting, RemoteOptions.defaults());
+        assertEquals(2, asked.get(), "KeySource.writeKey calls after one more SealedFile.verify(URI)");
     }
 
     @Test

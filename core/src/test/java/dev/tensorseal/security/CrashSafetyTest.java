@@ -15,6 +15,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,32 +64,44 @@ class CrashSafetyTest {
         return p;
     }
 
-    /** Starts the child sealing {@code in} to {@code target}, kills it once its temp file has data; the stray temp file. */
+    /**
+     * Starts the child sealing {@code in} to {@code target}, kills it once its temp file has data; the stray temp file.
+     * Woken by the folder's file events (inotify: the temp file's creation and every write to it), not by sleeping.
+     */
     private static Path killMidWrite(Path in, Path target) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), Child.class.getName(), in.toString(), target.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            String prefix = "." + target.getFileName();
-            while (true) {
-                Optional<Path> tmp;
-                try (var files = Files.list(dir)) {
-                    tmp = files.filter(p -> p.getFileName().toString().startsWith(prefix)
-                            && p.getFileName().toString().endsWith(".tmp")).findFirst();
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                in.toString(), target.toString());
+        try (WatchService events = dir.getFileSystem().newWatchService()) {
+            dir.register(events, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                String prefix = "." + target.getFileName();
+                while (true) {
+                    Optional<Path> tmp;
+                    try (var files = Files.list(dir)) {
+                        tmp = files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                                && p.getFileName().toString().endsWith(".tmp")).findFirst();
+                    }
+                    if (tmp.isPresent() && Files.size(tmp.get()) > (8L << 20)) {
+                        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
+                        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+                        assertEquals(137, child.exitValue(), "the child was killed, not finished");
+                        return tmp.get();
+                    }
+                    assertTrue(child.isAlive(), "the child finished (exit " + (child.isAlive() ? "" : child.exitValue())
+                            + ") before it could be killed mid-write: raise tensorseal.crash.megabytes");
+                    // Until the next create or write in the folder; the timeout only re-checks a child that went quiet.
+                    WatchKey key = events.poll(1, TimeUnit.SECONDS);
+                    if (key != null) {
+                        key.pollEvents();
+                        key.reset();
+                    }
                 }
-                if (tmp.isPresent() && Files.size(tmp.get()) > (8L << 20)) {
-                    child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
-                    assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-                    assertEquals(137, child.exitValue(), "the child was killed, not finished");
-                    return tmp.get();
-                }
-                assertTrue(child.isAlive(), "the child finished (exit " + (child.isAlive() ? "" : child.exitValue())
-                        + ") before it could be killed mid-write: raise tensorseal.crash.megabytes");
-                Thread.sleep(2);
+            } finally {
+                child.destroyForcibly();
             }
-        } finally {
-            child.destroyForcibly();
         }
     }
 

@@ -1,10 +1,18 @@
 package dev.tensorseal.security;
 
+import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.crypto.Hkdf;
+import dev.tensorseal.internal.crypto.KeyWrap;
+import dev.tensorseal.internal.crypto.SecretBytes;
+import dev.tensorseal.internal.store.SealedStore;
+import dev.tensorseal.internal.store.StoreSnapshot;
+import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +33,9 @@ final class ExposureProbe {
     static final String CANARY = "canary (closed views)";
     static final String CONTROL = "canary (open control view)";
     static final String KEY = "master key";
+    static final String KEK = "KEK";
+    static final String MAC_KEY = "header MAC key";
+    static final String DATA_KEY = "data key";
 
     static final String HEAP = "java-heap";
     static final String KEY_REGION = "key-region";
@@ -41,14 +52,48 @@ final class ExposureProbe {
 
     private ExposureProbe() {}
 
-    static Map<String, byte[]> patterns() {
+    /**
+     * The canaries, the master key, and every key derived from it for the workload's store and its saved file, as
+     * the library derives them: KEK = HKDF(master, store id, SealedStore.KEK_INFO), header MAC key = HKDF(master,
+     * file id, FileKeys.MAC_INFO), each data key unwrapped with that KEK. Positive control: the KEK must unwrap
+     * every data key (else it is not the store's, and finding none of it would prove nothing).
+     */
+    static Map<String, byte[]> patterns(Path savedFile) throws Exception {
         Map<String, byte[]> p = new LinkedHashMap<>();
         for (int i = 0; i < ExposureWorkload.TENSORS; i++) {
             p.put(CANARY + " " + i, ExposureWorkload.canary(i));
         }
         p.put(CONTROL, ExposureWorkload.canary(ExposureWorkload.CONTROL));
         p.put(KEY, ExposureWorkload.masterKey());
+        try (Arena arena = Arena.ofConfined(); KeySource ks = KeySource.bytes(ExposureWorkload.masterKey());
+                SecretBytes master = SecretBytes.takeAndWipe(ExposureWorkload.masterKey())) {
+            TsealReader.Opened opened = TsealReader.open(savedFile, ks, arena);
+            try (SecretBytes kek = Hkdf.deriveSecret(master, opened.snapshot().storeId(), label(SealedStore.class, "KEK_INFO"), 32);
+                    SecretBytes mac = Hkdf.deriveSecret(master, opened.header().fileId(),
+                            label(Class.forName("dev.tensorseal.internal.tseal.FileKeys"), "MAC_INFO"), 32)) {
+                p.put(KEK, kek.insecureCopy());
+                p.put(MAC_KEY, mac.insecureCopy());
+                int i = 0;
+                for (StoreSnapshot.WrappedKey w : opened.snapshot().keys()) {
+                    try (SecretBytes dek = KeyWrap.unwrapKey(kek, w.wrappedKey())) {
+                        p.put(DATA_KEY + " " + i++, dek.insecureCopy());
+                    }
+                }
+            }
+        }
         return p;
+    }
+
+    private static byte[] label(Class<?> owner, String field) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = owner.getDeclaredField(field);
+        f.setAccessible(true);
+        return ((byte[]) f.get(null)).clone();
+    }
+
+    /** Hits of every data key in one region class. */
+    static long dataKeyHits(ProcessMemoryScan.Result r, String where) {
+        return r.hits.entrySet().stream().filter(e -> e.getKey().startsWith(DATA_KEY))
+                .mapToLong(e -> e.getValue().getOrDefault(where, 0L)).sum();
     }
 
     static Report run(String engine, Path dir) throws Exception {
@@ -58,7 +103,6 @@ final class ExposureProbe {
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ExposureWorkload.class.getName(), engine, dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        ProcessMemoryScan scan = new ProcessMemoryScan(patterns());
         Map<String, ProcessMemoryScan.Result> phases = new LinkedHashMap<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
              Writer in = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.US_ASCII)) {
@@ -79,6 +123,7 @@ final class ExposureProbe {
             if (line == null || openView == null || key == null) {
                 throw new IllegalStateException("the workload ended early (exit " + child.waitFor() + ")");
             }
+            ProcessMemoryScan scan = new ProcessMemoryScan(patterns(ExposureWorkload.savedFile(engine, dir)));
             long pid = child.pid();
             long[] heap = heapRange(jcmd, pid);
             long[] keyR = key;
@@ -188,14 +233,23 @@ final class ExposureProbe {
                 List<String> c = new ArrayList<>();
                 List<String> o = new ArrayList<>();
                 List<String> k = new ArrayList<>();
+                List<String> kek = new ArrayList<>();
+                List<String> mac = new ArrayList<>();
+                List<String> dek = new ArrayList<>();
                 for (String w : wheres) {
                     c.add(Long.toString(canaryHits(r, w)));
                     o.add(Long.toString(r.count(CONTROL, w)));
                     k.add(Long.toString(r.count(KEY, w)));
+                    kek.add(Long.toString(r.count(KEK, w)));
+                    mac.add(Long.toString(r.count(MAC_KEY, w)));
+                    dek.add(Long.toString(dataKeyHits(r, w)));
                 }
                 System.out.printf("%-14s %-26s %s%n", e.getKey(), "canary x32B (6x256KiB)", String.join(" | ", c));
                 System.out.printf("%-14s %-26s %s%n", "", "control (open view)", String.join(" | ", o));
                 System.out.printf("%-14s %-26s %s%n", "", "master key", String.join(" | ", k));
+                System.out.printf("%-14s %-26s %s%n", "", "KEK", String.join(" | ", kek));
+                System.out.printf("%-14s %-26s %s%n", "", "header MAC key", String.join(" | ", mac));
+                System.out.printf("%-14s %-26s %s%n", "", "data keys (all)", String.join(" | ", dek));
                 System.out.printf("%-14s scanned %d MiB, unreadable %d KiB %s%n", "", r.scannedBytes >> 20,
                         r.unreadableBytes >> 10, r.unreadable.stream().distinct().toList());
             }

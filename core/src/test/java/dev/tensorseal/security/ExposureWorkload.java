@@ -77,7 +77,7 @@ public final class ExposureWorkload {
             }
         }
         // The .tseal path: save, open (mapped, lazy), read every tensor through views, close them.
-        Path file = dir.resolve("exposure-" + engine + ".tseal");
+        Path file = savedFile(engine, dir);
         SealedFile.save(store, key, file);
         byte[] k2 = masterKey();
         KeySource fileKey = KeySource.bytes(k2);
@@ -104,6 +104,11 @@ public final class ExposureWorkload {
         System.out.println("READY store-closed");
         in.readLine();
         Files.deleteIfExists(file);
+    }
+
+    /** The .tseal file the workload saves its store to (kept until the end, so the parent can derive its keys). */
+    static Path savedFile(String engine, Path dir) {
+        return dir.resolve("exposure-" + engine + ".tseal");
     }
 
     private static byte[] filled(byte[] canary) {

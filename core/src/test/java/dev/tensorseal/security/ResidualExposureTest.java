@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The store's own residual-exposure guarantees, measured in a child JVM per engine (ExposureProbe): after views
  * close, no plaintext canary is left anywhere outside the Java heap (view scratch, native memory, mapped files),
- * no live heap object holds one, and the master key's bytes appear nowhere but its own hardened region. What the
+ * no live heap object holds one, the bytes of the master key, the KEK and the header MAC key appear nowhere but
+ * in hardened key memory (not on the heap, not as garbage), and on vaes no data key does either. What the
  * JDK and Bouncy Castle leave as heap garbage is measured and printed, not asserted (SECURITY.md has the table).
  */
 class ResidualExposureTest {
@@ -49,14 +50,26 @@ class ResidualExposureTest {
             ProcessMemoryScan.Result r = e.getValue();
             String phase = engine + "/" + e.getKey();
             System.out.println(phase + ": canary heap " + ExposureProbe.canaryHits(r, ExposureProbe.HEAP) + " x32B, dump "
-                    + ExposureProbe.canaryHits(r, ExposureProbe.DUMP) + ", key " + r.total(ExposureProbe.KEY) + "; key region "
-                    + rep.keyRegionMaps());
+                    + ExposureProbe.canaryHits(r, ExposureProbe.DUMP) + ", key " + r.total(ExposureProbe.KEY) + ", KEK "
+                    + r.total(ExposureProbe.KEK) + ", MAC key " + r.total(ExposureProbe.MAC_KEY) + ", data keys heap "
+                    + ExposureProbe.dataKeyHits(r, ExposureProbe.HEAP) + " native " + ExposureProbe.dataKeyHits(r, ExposureProbe.NATIVE)
+                    + "; key region " + rep.keyRegionMaps());
             for (int i = 0; i < ExposureWorkload.TENSORS; i++) {
                 String c = ExposureProbe.CANARY + " " + i;
                 assertEquals(0, r.totalExcept(c, ExposureProbe.HEAP), phase + ": " + c + " outside the Java heap " + r.hits.get(c));
             }
             assertEquals(0, r.totalExcept(ExposureProbe.KEY, ExposureProbe.KEY_REGION),
                     phase + ": master key outside its region " + r.hits.get(ExposureProbe.KEY));
+            // The KEK shares the master key's hardened slab; the MAC key is zeroed once the header is checked.
+            assertEquals(0, r.totalExcept(ExposureProbe.KEK, ExposureProbe.KEY_REGION),
+                    phase + ": KEK outside key memory " + r.hits.get(ExposureProbe.KEK));
+            assertEquals(0, r.totalExcept(ExposureProbe.MAC_KEY, ExposureProbe.KEY_REGION),
+                    phase + ": header MAC key outside key memory " + r.hits.get(ExposureProbe.MAC_KEY));
+            if (engine.equals("vaes")) { // its key contexts are key memory too; jce, bc and ossl keep schedules elsewhere
+                long outside = r.hits.entrySet().stream().filter(h -> h.getKey().startsWith(ExposureProbe.DATA_KEY))
+                        .mapToLong(h -> r.totalExcept(h.getKey(), ExposureProbe.KEY_REGION, ExposureProbe.SECRETMEM)).sum();
+                assertEquals(0, outside, phase + ": a data key outside key memory " + r.hits);
+            }
         }
         ProcessMemoryScan.Result closed = rep.phases().get("store-closed");
         assertEquals(0, closed.totalExcept(ExposureProbe.CONTROL, ExposureProbe.HEAP),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorseal.nativebridge.Gpus;
+import dev.tensorseal.vectors.VectorFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GpuCheckScriptTest {
     private static final Path SCRIPT = Path.of("../native-bridge/gpu-check.sh").toAbsolutePath().normalize();
-    private static final Path NIST = Path.of("/usr/lib/python3/dist-packages/cryptography_vectors/ciphers/AES/GCM");
+    /** The files GpuCheck's host half reads, under the vector root (VectorFiles: -Dtensorseal.vectors.dir, TENSORSEAL_VECTORS_DIR). */
+    private static final List<String> NIST_GCM_256 = List.of("ciphers/AES/GCM/gcmEncryptExtIV256.rsp", "ciphers/AES/GCM/gcmDecrypt256.rsp");
     private static final List<String> DEPENDENCIES = List.of("bcprov-", "jackson-core-", "jna-");
 
     @BeforeAll
     static void prerequisites() {
         boolean ci = Boolean.getBoolean("tensorseal.ci") || "true".equals(System.getenv("CI"));
         String missing = !Files.isReadable(SCRIPT) ? SCRIPT + " not found (run from the examples module folder)"
-                : !Files.isDirectory(NIST) ? "NIST vectors missing (apt-get install python3-cryptography-vectors)" : null;
+                : NIST_GCM_256.stream().filter(f -> VectorFiles.find(f).isEmpty()).map(VectorFiles::missingReason)
+                        .findFirst().orElse(null);
         if (missing != null) {
             assertTrue(!ci, "under CI: " + missing);
             System.out.println("SKIPPED: GpuCheckScriptTest: " + missing);
@@ -47,6 +50,9 @@ class GpuCheckScriptTest {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
             String name = p.getFileName().toString();
+            if (name.startsWith("tensorseal-test-vectors") || p.endsWith(Path.of("test-vectors", "target", "classes"))) {
+                continue; // a test dependency of this module, not part of the bundle gpu-check-prepare.sh makes
+            }
             if (Files.isDirectory(p) && p.endsWith(Path.of("target", "classes"))) {
                 String module = p.getParent().getParent().getFileName().toString();
                 int rc = jar.run(System.out, System.err, "--create", "--file",
@@ -65,6 +71,7 @@ class GpuCheckScriptTest {
         pb.environment().remove("TENSORSEAL_GPU_CHECK_CP");
         pb.environment().put("TENSORSEAL_GPU_CHECK_BUNDLE", bundle.toString());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put(VectorFiles.ENV, VectorFiles.root().toString()); // the folder prerequisites() checked
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "gpu-check.sh did not finish");

@@ -5,9 +5,10 @@ import java.util.Base64;
 
 /**
  * GPU attestation evidence from NVML for a caller-chosen 32-byte nonce: the SPDM measurement report
- * and the device's certificate chains. tensorseal does not verify it; export it to a verifier
- * (NVIDIA's NRAS or the local verifier), which checks the chain to NVIDIA's root, the nonce, the
- * report's signature and the measurements against NVIDIA's reference values.
+ * and the device's certificate chains. core's {@code GpuAttestation} and
+ * {@code KeyRelease.requireVerifiedAttestation} verify it (chain to NVIDIA's root, nonce, report
+ * signature, measurements against NVIDIA's reference values); it can also be exported to NVIDIA's
+ * NRAS.
  */
 public final class AttestationEvidence {
     private final int deviceOrdinal;

@@ -16,6 +16,7 @@ final class BundledResources {
     static final String CUDA_DIR = "/dev/tensorseal/nativebridge/cuda/";
     static final String HOST_LIBRARY = "libtensorseal_gcm_host.so";
     static final String CPU_GCM_LIBRARY = "libtensorseal_aesgcm.so";
+    static final String KEY_WRAP_LIBRARY = "libtensorseal_keywrap.so";
 
     private BundledResources() {}
 

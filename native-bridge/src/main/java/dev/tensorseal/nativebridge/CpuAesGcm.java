@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -175,10 +176,13 @@ public final class CpuAesGcm {
 
     /**
      * Encrypts {@code in} into {@code out} (same size; may be the same region, must not partly overlap)
-     * and writes the tag ({@code tag.byteSize()} bytes).
+     * and writes the tag ({@code tag.byteSize()} bytes). {@code iv} must never repeat under this context's key:
+     * hence the {@link InsecureNonce} permit, which only core holds.
      */
-    public static void seal(MemorySegment context, MemorySegment iv, MemorySegment aad, MemorySegment in,
-                            MemorySegment out, MemorySegment tag) {
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
+    public static void seal(InsecureNonce permit, MemorySegment context, MemorySegment iv, MemorySegment aad,
+                            MemorySegment in, MemorySegment out, MemorySegment tag) {
+        InsecureNonce.check(permit, "CpuAesGcm.seal");
         requireAvailable();
         checkContext(context);
         checkIv(iv);

@@ -41,15 +41,17 @@ public final class DeviceBuffer implements AutoCloseable {
 
     /**
      * Waits for all work in the context (a kernel on any stream may still be writing plaintext here), zeroes,
-     * waits for the zeroing, frees. Idempotent.
+     * waits for the zeroing, frees. Idempotent. Throws {@link IllegalStateException}, changing nothing, when the owning
+     * {@link GpuAesGcm} is already closed ({@code GpuSession} closes its tensors before it).
      */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        closed = true;
+        // First: if the owner is closed this throws and the buffer stays open (its plaintext is not forgotten).
         owner.makeCurrent();
+        closed = true;
         CudaDriver.contextSynchronize(); // the legacy-stream memset below does not wait for non-blocking streams
         CudaDriver.memsetD8(address, (byte) 0, byteSize);
         CudaDriver.contextSynchronize();

@@ -1,5 +1,6 @@
 package dev.tensorseal.nativebridge;
 
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -96,7 +97,7 @@ final class DeviceChecks {
                 }
                 verdict.report("NIST GCM-256 vectors, device open", wrong == 0, n + " cases, " + wrong + " wrong");
                 g.fill(dOut, (byte) 0xa5);
-                int[] st2 = g.seal(k, n, seal, dPt, dAad, dOut);
+                int[] st2 = g.seal(InsecureNonce.permit(), k, n, seal, dPt, dAad, dOut);
                 byte[] resealed = download(dOut, 0, sealed.byteSize());
                 int wrongSeal = 0;
                 for (int i = 0; i < n; i++) {
@@ -147,7 +148,7 @@ final class DeviceChecks {
                 verdict.report("device open == javax.crypto, 257 random chunks",
                         allOk && Arrays.equals(download(dOut, 0, ptBytes), pt.toArray(B)), "output poisoned first");
                 g.fill(dOut, (byte) 0xa5);
-                g.seal(k, 2, seal, dPt, dAad, dOut);
+                g.seal(InsecureNonce.permit(), k, 2, seal, dPt, dAad, dOut);
                 verdict.report("device seal == javax.crypto, 257 random chunks",
                         Arrays.equals(download(dOut, 0, sealed.byteSize()), sealed.toArray(B)), "output poisoned first");
                 int victim = 1 + r.nextInt(chunks - 2);
@@ -197,9 +198,9 @@ final class DeviceChecks {
                 }
                 g.copyToDevice(host, 0, pt, 0, GIB);
                 g.copyToDevice(host, 0, aad, 0, aad.byteSize());
-                g.seal(k, 1, seal, pt, aad, sealed); // realistic ciphertext, sealed on the device
+                g.seal(InsecureNonce.permit(), k, 1, seal, pt, aad, sealed); // realistic ciphertext, sealed on the device
                 g.fill(status, (byte) 0xff); // cuMemAlloc memory is not zeroed: poison, so "all OK" proves the writes
-                float decrypt = best(() -> g.launch(false, k, 1, openDesc, chunks, sealed, aad, outBuf, status));
+                float decrypt = best(() -> g.launch(null, false, k, 1, openDesc, chunks, sealed, aad, outBuf, status));
                 boolean allOk = Arrays.equals(download(status, 0, 4L * chunks), new byte[4 * chunks]);
                 verdict.report("1 GiB device open: every tag verified", allOk, "");
                 float d2d = best(() -> g.copyOnDevice(pt, 0, outBuf, 0, GIB));

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -171,18 +172,28 @@ public final class GpuAesGcm implements AutoCloseable {
         return run(openFunction, false, keys, keyCount, batch, in, aad, out);
     }
 
-    /** Seals every chunk of {@code batch} from {@code in} (plaintext) to {@code out} (ciphertext||tag). */
-    public int[] seal(DeviceBuffer keys, int keyCount, ChunkBatch batch, DeviceBuffer in, DeviceBuffer aad,
-                      DeviceBuffer out) {
+    /**
+     * Seals every chunk of {@code batch} from {@code in} (plaintext) to {@code out} (ciphertext||tag) under the
+     * batch's nonces, which must never repeat under a key (hence the {@link InsecureNonce} permit).
+     */
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
+    public int[] seal(InsecureNonce permit, DeviceBuffer keys, int keyCount, ChunkBatch batch, DeviceBuffer in,
+                      DeviceBuffer aad, DeviceBuffer out) {
+        InsecureNonce.check(permit, "GpuAesGcm.seal");
         return run(sealFunction, true, keys, keyCount, batch, in, aad, out);
     }
 
     /**
      * Enqueues the kernel only (descriptors and status already on the device), for pipelines that
-     * overlap uploads with decryption. {@code seal} picks the direction.
+     * overlap uploads with decryption. {@code seal} picks the direction; sealing needs the {@link InsecureNonce}
+     * permit (the descriptors' nonces must never repeat under a key), opening takes null.
      */
-    public void launch(boolean seal, DeviceBuffer keys, int keyCount, DeviceBuffer descriptors, int count,
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
+    public void launch(InsecureNonce permit, boolean seal, DeviceBuffer keys, int keyCount, DeviceBuffer descriptors, int count,
                        DeviceBuffer in, DeviceBuffer aad, DeviceBuffer out, DeviceBuffer status) {
+        if (seal) {
+            InsecureNonce.check(permit, "GpuAesGcm.launch (seal)");
+        }
         makeCurrent();
         if (descriptors.byteSize() < count * ChunkBatch.DESCRIPTOR.byteSize() || status.byteSize() < 4L * count) {
             throw new IllegalArgumentException("descriptor or status buffer too small for " + count + " chunks");
@@ -221,7 +232,7 @@ public final class GpuAesGcm implements AutoCloseable {
              PinnedBuffer staging = allocatePinned(Math.max(descBytes, 4L * count))) {
             MemorySegment.copy(batch.descriptors(), 0, staging.segment(), 0, descBytes);
             copyToDevice(staging, 0, desc, 0, descBytes);
-            launch(seal, keys, keyCount, desc, count, in, aad, out, status);
+            launch(seal ? InsecureNonce.permit() : null, seal, keys, keyCount, desc, count, in, aad, out, status);
             copyToHost(status, 0, staging, 0, 4L * count);
             synchronize();
             return staging.segment().asSlice(0, 4L * count).toArray(JAVA_INT);

@@ -24,7 +24,10 @@ import javax.crypto.spec.SecretKeySpec;
 public final class GpuCheck {
     private static final ValueLayout.OfByte B = ValueLayout.JAVA_BYTE;
     private static final int CHUNK_BYTES = 64 * 1024;
-    private static final Path NIST = Path.of("/usr/lib/python3/dist-packages/cryptography_vectors/ciphers/AES/GCM");
+    /** python-cryptography's vector root (Debian's python3-cryptography-vectors); overridden as in test-vectors' VectorFiles. */
+    private static final Path VECTOR_ROOT = Path.of("/usr/lib/python3/dist-packages/cryptography_vectors");
+    static final String VECTORS_PROPERTY = "tensorseal.vectors.dir";
+    static final String VECTORS_ENV = "TENSORSEAL_VECTORS_DIR";
 
     private final PrintStream out;
     private final Path vectors;
@@ -39,10 +42,31 @@ public final class GpuCheck {
         System.exit(run(args, System.out));
     }
 
-    /** Runs the check; {@code --host-only} skips device calls, {@code --vectors DIR} points at the .rsp files. */
+    /**
+     * python-cryptography's vector folder: {@code -Dtensorseal.vectors.dir}, else {@code TENSORSEAL_VECTORS_DIR}, else
+     * the Debian package's folder (the names test-vectors' VectorFiles reads, so one override serves every vector test
+     * and this check).
+     */
+    static Path vectorRoot() {
+        String root = System.getProperty(VECTORS_PROPERTY);
+        if (root == null || root.isBlank()) {
+            root = System.getenv(VECTORS_ENV);
+        }
+        return root == null || root.isBlank() ? VECTOR_ROOT : Path.of(root);
+    }
+
+    /** The folder of the NIST GCM .rsp files under {@link #vectorRoot()}. */
+    static Path nistGcmDir() {
+        return vectorRoot().resolve("ciphers/AES/GCM");
+    }
+
+    /**
+     * Runs the check; {@code --host-only} skips device calls, {@code --vectors DIR} points at the .rsp files (default
+     * {@link #nistGcmDir()}).
+     */
     public static int run(String[] args, PrintStream out) {
         boolean hostOnly = false;
-        Path vectors = NIST;
+        Path vectors = nistGcmDir();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host-only" -> hostOnly = true;
@@ -125,7 +149,8 @@ public final class GpuCheck {
                 verdict("NIST GCM-256 vectors, host build (batched path)", bad == 0 && !cases.isEmpty(),
                         cases.size() + " cases, " + bad + " wrong");
             } catch (java.io.IOException e) {
-                verdict("NIST GCM-256 vectors, host build", false, "cannot read " + vectors + ": " + e.getMessage());
+                verdict("NIST GCM-256 vectors, host build", false, "cannot read " + vectors + ": " + e.getMessage()
+                        + "; install Debian's python3-cryptography-vectors or set " + VECTORS_ENV);
             }
         }
         GpuReport report = Gpus.probe();

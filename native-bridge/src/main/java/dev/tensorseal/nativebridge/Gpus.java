@@ -65,6 +65,35 @@ public final class Gpus {
         }
     }
 
+    /**
+     * The number of GPUs NVML sees (the ordinals {@link #attest} accepts).
+     *
+     * @throws NativeException when NVML is unavailable
+     */
+    public static int attestableDeviceCount() {
+        Nvml.init();
+        try {
+            return Nvml.deviceCount();
+        } finally {
+            Nvml.shutdown();
+        }
+    }
+
+    /**
+     * Tells the driver the GPUs may accept work ({@code nvmlSystemSetConfComputeGpusReadyState(1)}), as
+     * NVIDIA's verifier does after attestation succeeded. Call it only after verifying every GPU's evidence.
+     *
+     * @throws NativeException when NVML is unavailable or refuses (e.g. CC off, no permission)
+     */
+    public static void setConfidentialComputingGpusReady() {
+        Nvml.init();
+        try {
+            Nvml.setConfComputeGpusReady(true);
+        } finally {
+            Nvml.shutdown();
+        }
+    }
+
     private record CcProbe(Availability availability, Optional<ConfidentialComputingStatus> status,
                            boolean gpusCapable) {}
 

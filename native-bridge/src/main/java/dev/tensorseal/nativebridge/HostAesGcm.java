@@ -2,6 +2,7 @@ package dev.tensorseal.nativebridge;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -50,9 +51,14 @@ public final class HostAesGcm {
         }
     }
 
-    /** gcm_seal_chunks: seals every chunk (output ciphertext || tag); returns the per-chunk status. */
-    public static int[] seal(MemorySegment keyContexts, int keyCount, ChunkBatch batch, MemorySegment in,
-                             MemorySegment aad, MemorySegment out) {
+    /**
+     * gcm_seal_chunks: seals every chunk (output ciphertext || tag) under the nonces in {@code batch}, which must
+     * never repeat under a key (hence the {@link InsecureNonce} permit); returns the per-chunk status.
+     */
+    @SuppressWarnings("exports") // on purpose: the permit's package is exported to core only
+    public static int[] seal(InsecureNonce permit, MemorySegment keyContexts, int keyCount, ChunkBatch batch,
+                             MemorySegment in, MemorySegment aad, MemorySegment out) {
+        InsecureNonce.check(permit, "HostAesGcm.seal");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment status = a.allocate(Math.max(batch.statusBytes(), 4));
             GcmHost.sealChunks(keyContexts, keyCount, batch, in, aad, out, status);

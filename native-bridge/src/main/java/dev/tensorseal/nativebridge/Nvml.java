@@ -96,6 +96,9 @@ final class Nvml {
     // nvmlReturn_t nvmlDeviceGetConfComputeGpuCertificate(nvmlDevice_t device, nvmlConfComputeGpuCertificate_t *gpuCert);
     private static final MethodHandle nvmlDeviceGetConfComputeGpuCertificate =
             LIB.downcall("nvmlDeviceGetConfComputeGpuCertificate", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    // nvmlReturn_t nvmlSystemSetConfComputeGpusReadyState(unsigned int isAcceptingWork);
+    private static final MethodHandle nvmlSystemSetConfComputeGpusReadyState =
+            LIB.downcall("nvmlSystemSetConfComputeGpusReadyState", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     // nvmlReturn_t nvmlDeviceGetConfComputeGpuAttestationReport(nvmlDevice_t device,
     //                                                           nvmlConfComputeGpuAttestationReport_t *gpuAtstReport);
     private static final MethodHandle nvmlDeviceGetConfComputeGpuAttestationReport = LIB.downcall(
@@ -187,6 +190,16 @@ final class Nvml {
             MemorySegment out = a.allocate(JAVA_INT);
             fill("nvmlSystemGetConfComputeGpusReadyState", nvmlSystemGetConfComputeGpusReadyState, out);
             return out.get(JAVA_INT, 0) == 1;
+        }
+    }
+
+    /** Marks the GPUs as accepting work (1) or not (0); CUDA answers 802 until they accept work. */
+    static void setConfComputeGpusReady(boolean accepting) {
+        try {
+            check("nvmlSystemSetConfComputeGpusReadyState", (int) LIB.require(nvmlSystemSetConfComputeGpusReadyState,
+                    "nvmlSystemSetConfComputeGpusReadyState").invokeExact(accepting ? 1 : 0));
+        } catch (Throwable t) {
+            throw CudaDriver.rethrow(t);
         }
     }
 

@@ -2,9 +2,11 @@ package dev.tensorseal.nativebridge;
 
 import dev.tensorseal.nativebridge.internal.ffm.FfmFiles;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,12 +23,24 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class PositionalFile implements AutoCloseable {
     private static final int ENOENT = 2;
     private static final int EACCES = 13;
+    private static final Cleaner CLEANER = Cleaner.create();
     private final int fd;
     private final ReentrantReadWriteLock inFlight = new ReentrantReadWriteLock();
+    /** Closes the descriptor once: at {@link #close}, or when this object is unreachable (a store never closed). */
+    private final Cleaner.Cleanable descriptor;
     private boolean closed;
 
     private PositionalFile(int fd) {
         this.fd = fd;
+        this.descriptor = CLEANER.register(this, new Closer(fd));
+    }
+
+    /** The cleaning action: holds the number, not the object, so the object can become unreachable. */
+    private record Closer(int fd) implements Runnable {
+        @Override
+        public void run() {
+            FfmFiles.close(fd);
+        }
     }
 
     /**
@@ -34,7 +48,8 @@ public final class PositionalFile implements AutoCloseable {
      * module, not Linux): the caller falls back to the JDK.
      *
      * @throws NoSuchFileException, AccessDeniedException or FileSystemException (with errno's text) when
-     *         {@code open(2)} fails, as the JDK's own file API would
+     *         {@code open(2)} fails, as the JDK's own file API would; FileSystemException when what was opened is
+     *         not a regular file (checked on the open descriptor, so a FIFO swapped in after a check cannot block)
      */
     public static Optional<PositionalFile> open(Path path) throws IOException {
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
@@ -52,7 +67,12 @@ public final class PositionalFile implements AutoCloseable {
                 default -> new FileSystemException(path.toString(), null, e.getMessage());
             };
         }
-        return Optional.of(new PositionalFile(fd));
+        PositionalFile file = new PositionalFile(fd);
+        if (!Files.isRegularFile(file.path())) { // stat of /proc/self/fd/N: the descriptor's own file
+            file.close();
+            throw new FileSystemException(path.toString(), null, "not a regular file");
+        }
+        return Optional.of(file);
     }
 
     /**
@@ -71,8 +91,9 @@ public final class PositionalFile implements AutoCloseable {
      * @throws NativeException when {@code pread(2)} fails
      */
     public long read(long offsetBytes, MemorySegment target) {
-        if (!target.isNative()) {
-            throw new IllegalArgumentException("pread needs native memory, got a heap segment");
+        if (!target.isNative() || target.isReadOnly()) {
+            throw new IllegalArgumentException("pread needs writable native memory, got a " + (target.isNative() ? "read-only" : "heap")
+                    + " segment");
         }
         inFlight.readLock().lock();
         try {
@@ -82,7 +103,7 @@ public final class PositionalFile implements AutoCloseable {
             long done = 0;
             long want = target.byteSize();
             while (done < want) {
-                long n = FfmFiles.pread(fd, target.address() + done, want - done, offsetBytes + done);
+                long n = FfmFiles.pread(fd, target.asSlice(done), offsetBytes + done);
                 if (n == 0) {
                     break;
                 }
@@ -101,7 +122,7 @@ public final class PositionalFile implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                FfmFiles.close(fd);
+                descriptor.clean();
             }
         } finally {
             inFlight.writeLock().unlock();

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.SplittableRandom;
 import javax.crypto.Cipher;
@@ -56,8 +56,6 @@ class CpuAesGcmTest {
         int checked = 0;
         int rejected = 0;
         for (String file : List.of("gcmEncryptExtIV256.rsp", "gcmDecrypt256.rsp")) {
-            Prerequisites.require(Files.isReadable(NistGcmVectors.DIR.resolve(file)),
-                    "NIST vectors missing: " + NistGcmVectors.DIR.resolve(file) + " (apt-get install python3-cryptography-vectors)");
             for (NistGcmVectors.Case c : NistGcmVectors.load(file)) {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment ctx = context(arena, c.key());
@@ -77,7 +75,7 @@ class CpuAesGcmTest {
                     assertArrayEquals(c.pt(), out.toArray(ValueLayout.JAVA_BYTE), c.id());
                     MemorySegment sealed = arena.allocate(Math.max(1, c.pt().length), 64).asSlice(0, c.pt().length);
                     MemorySegment tag = arena.allocate(16);
-                    CpuAesGcm.seal(ctx, iv, aad, copy(arena, c.pt()), sealed, tag);
+                    CpuAesGcm.seal(InsecureNonce.permit(), ctx, iv, aad, copy(arena, c.pt()), sealed, tag);
                     assertArrayEquals(c.ct(), sealed.toArray(ValueLayout.JAVA_BYTE), c.id());
                     assertArrayEquals(c.tag(), tag.toArray(ValueLayout.JAVA_BYTE), c.id());
                     checked++;
@@ -135,9 +133,9 @@ class CpuAesGcmTest {
             MemorySegment misaligned = arena.allocate(CpuAesGcm.contextBytes() + 64, 64).asSlice(8, CpuAesGcm.contextBytes());
             assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.init(misaligned, MemorySegment.ofArray(new byte[32])));
             assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.init(ctx, MemorySegment.ofArray(new byte[20])));
-            assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.seal(ctx, arena.allocate(16), none, data, data, tag));
-            assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.seal(ctx, iv, none, data, data, arena.allocate(17)));
-            assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.seal(ctx, iv, none, data, arena.allocate(99), tag));
+            assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.seal(InsecureNonce.permit(), ctx, arena.allocate(16), none, data, data, tag));
+            assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.seal(InsecureNonce.permit(), ctx, iv, none, data, data, arena.allocate(17)));
+            assertThrows(IllegalArgumentException.class, () -> CpuAesGcm.seal(InsecureNonce.permit(), ctx, iv, none, data, arena.allocate(99), tag));
             assertThrows(IndexOutOfBoundsException.class, () -> CpuAesGcm.open(ctx, iv, none, data, tag, arena.allocate(10), 95));
         }
     }
@@ -152,7 +150,7 @@ class CpuAesGcmTest {
             assertTrue(ctx.elements(ValueLayout.JAVA_BYTE).allMatch(b -> b.get(ValueLayout.JAVA_BYTE, 0) == 0));
             MemorySegment data = arena.allocate(32);
             NativeException e = assertThrows(NativeException.class,
-                    () -> CpuAesGcm.seal(ctx, arena.allocate(12), MemorySegment.ofArray(new byte[0]), data, data, arena.allocate(16)));
+                    () -> CpuAesGcm.seal(InsecureNonce.permit(), ctx, arena.allocate(12), MemorySegment.ofArray(new byte[0]), data, data, arena.allocate(16)));
             assertEquals("tsg_seal", e.function());
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * gpu-check.sh's host half, so the script and its Java entry point cannot rot where CI has no GPU. The core and
@@ -19,8 +20,8 @@ class GpuCheckHostOnlyTest {
     @Test
     void hostHalfPassesAndSkipsTheDeviceHalf() {
         Prerequisites.requireHostLibrary();
-        Prerequisites.require(Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/cryptography_vectors")),
-                "NIST vectors missing (apt-get install python3-cryptography-vectors)");
+        Prerequisites.requireNistGcm("gcmEncryptExtIV256.rsp");
+        Prerequisites.requireNistGcm("gcmDecrypt256.rsp");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int rc = GpuCheck.run(new String[] {"--host-only"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
@@ -35,10 +36,14 @@ class GpuCheckHostOnlyTest {
         Prerequisites.requireHostLibrary();
         Path script = Path.of("gpu-check.sh").toAbsolutePath();
         Prerequisites.require(Files.isReadable(script), "run from the native-bridge module folder");
+        Prerequisites.requireNistGcm("gcmEncryptExtIV256.rsp");
+        Prerequisites.requireNistGcm("gcmDecrypt256.rsp");
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "--host-only").redirectErrorStream(true);
         pb.environment().put("TENSORSEAL_GPU_CHECK_CP", System.getProperty("java.class.path"));
         pb.environment().put("TENSORSEAL_GPU_CHECK_BUNDLE", "/nonexistent");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // The script's JVM sees no -D of this one: hand it the vector folder this test checked.
+        pb.environment().put(GpuCheck.VECTORS_ENV, GpuCheck.vectorRoot().toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "gpu-check.sh did not finish");
@@ -50,6 +55,33 @@ class GpuCheckHostOnlyTest {
         assertTrue(out.contains("core device tensors (DeviceTensorChecks)     not run (core not on the class path)"), out);
         assertTrue(out.contains("gpu example (GpuSealedWeights)               not run (examples not on the class path)"), out);
         assertTrue(out.contains("gpu-check.sh: PASS in "), out);
+    }
+
+    @Test
+    void missingVectorsFailTheHostHalfNamingThePackage(@TempDir Path empty) {
+        Prerequisites.requireHostLibrary();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int rc = GpuCheck.run(new String[] {"--host-only", "--vectors", empty.toString()},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, rc, out);
+        assertTrue(out.contains("NIST GCM-256 vectors, host build                     FAILED  (cannot read " + empty), out);
+        assertTrue(out.contains("install Debian's python3-cryptography-vectors or set TENSORSEAL_VECTORS_DIR"), out);
+    }
+
+    @Test
+    void theVectorFolderFollowsTheSameOverrideAsTheVectorTests() {
+        String old = System.getProperty(GpuCheck.VECTORS_PROPERTY);
+        try {
+            System.setProperty(GpuCheck.VECTORS_PROPERTY, "/tmp/elsewhere");
+            assertEquals(Path.of("/tmp/elsewhere/ciphers/AES/GCM"), GpuCheck.nistGcmDir());
+        } finally {
+            if (old == null) {
+                System.clearProperty(GpuCheck.VECTORS_PROPERTY);
+            } else {
+                System.setProperty(GpuCheck.VECTORS_PROPERTY, old);
+            }
+        }
     }
 
     @Test

@@ -31,7 +31,7 @@ class NistKeyWrapVectorsTest {
         return files.stream().map(path -> dynamicTest(path.getFileName().toString(), () -> {
             VectorFile file = VectorFile.load(path);
             Tally t = VectorCheck.keyWrap(file.keyWrap(), VectorAdapters.KEY_WRAP);
-            System.out.println(file.name() + " [keywrap]: " + t.report());
+            System.out.println(file.name() + " [keywrap, " + KeyWrap.implementation() + "]: " + t.report());
             assertEquals(0, t.failed(), () -> file.name() + ": " + t.report());
             assertFalse(file.keyWrap().isEmpty());
             KeyWrapCase first = file.keyWrap().getFirst();

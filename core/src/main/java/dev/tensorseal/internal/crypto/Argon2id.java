@@ -83,6 +83,7 @@ public final class Argon2id {
             if (salt.length != params.saltBytes()) {
                 throw new UnsupportedParameterException("Argon2id salt must be " + params.saltBytes() + " bytes as the parameters say, got " + salt.length);
             }
+            requireHeap(params);
             Argon2Parameters.Builder b = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                     .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                     .withMemoryAsKB(params.memoryKiB())
@@ -129,6 +130,28 @@ public final class Argon2id {
                 Arrays.fill(bb.array(), (byte) 0);
             }
         }
+    }
+
+    /**
+     * Refuses, before allocating, a derivation this JVM's heap cannot hold: Bouncy Castle keeps the memory as
+     * 1 KiB blocks on the heap (about 1.1 times the setting), and running out would be an OutOfMemoryError.
+     */
+    static void requireHeap(Params params) {
+        long needed = params.memoryKiB() * 1024L + params.memoryKiB() * 128L;
+        if (needed <= freeHeapBytes()) {
+            return;
+        }
+        System.gc(); // garbage counts as used until collected; ask once before refusing
+        long free = freeHeapBytes();
+        if (needed > free) {
+            throw new dev.tensorseal.CapacityException("Argon2id at " + (params.memoryKiB() / 1024) + " MiB needs about "
+                    + (needed >> 20) + " MiB of Java heap, and only " + (free >> 20) + " MiB is free (raise -Xmx)");
+        }
+    }
+
+    private static long freeHeapBytes() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
     }
 
     private static void check(String name, int value, int min, int max) {

@@ -15,6 +15,21 @@ final class Engines {
 
     /** {@code vaes} where it runs (native memory in place, no warm-up), else {@code jce}. */
     static final String DEFAULT = VaesGcmEngine.unavailableReason() == null ? "vaes" : "jce";
+    /** The system property that picks the engine of stores built without one (the CLI's): an engine name. */
+    static final String ENGINE_PROPERTY = "tensorseal.engine";
+
+    /** {@link #DEFAULT}, or the engine {@link #ENGINE_PROPERTY} names (one not listed here is refused, not ignored). */
+    static String defaultName() {
+        String chosen = System.getProperty(ENGINE_PROPERTY);
+        if (chosen == null) {
+            return DEFAULT;
+        }
+        if (!NAMES.contains(chosen)) {
+            throw new UnsupportedParameterException("-D" + ENGINE_PROPERTY + "=" + chosen + ": not an engine of this machine,"
+                    + " expected one of " + NAMES);
+        }
+        return chosen;
+    }
 
     private static List<String> names() {
         List<String> names = new ArrayList<>(List.of("jce", "bc"));

@@ -39,9 +39,12 @@ public interface GcmEngine {
         return Engines.NAMES;
     }
 
-    /** The engine stores and files use unless told otherwise: {@code vaes} where it runs, else {@code jce}. */
+    /**
+     * The engine stores and files use unless told otherwise: the one {@code -Dtensorseal.engine=NAME} names, else
+     * {@code vaes} where it runs, else {@code jce}.
+     */
     static String defaultName() {
-        return Engines.DEFAULT;
+        return Engines.defaultName();
     }
 
     /**

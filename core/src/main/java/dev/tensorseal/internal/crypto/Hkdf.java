@@ -1,76 +1,80 @@
 package dev.tensorseal.internal.crypto;
 
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import dev.tensorseal.UnsupportedParameterException;
+import java.lang.foreign.MemorySegment;
 
-/** HKDF-SHA256 (RFC 5869). Output key material goes straight into off-heap {@link SecretBytes}. */
+/**
+ * HKDF-SHA256 (RFC 5869) on {@link HmacSha256}: the input key, the PRK, every block T(i) and the output stay in
+ * key memory, zeroed when done; nothing of them is copied to the Java heap (the JDK's Mac would leave the PRK,
+ * which is key-equivalent, in arrays nobody can wipe).
+ */
 public final class Hkdf {
-    private static final int HASH_LEN = 32;
+    private static final int HASH_LEN = Sha256.DIGEST_BYTES;
+    private static final int MAX_BYTES = 255 * HASH_LEN;
 
     private Hkdf() {}
 
-    /** Extract-then-expand: {@code length} bytes (at most 255 * 32) of OKM as a secret. */
+    /** Extract-then-expand: {@code length} bytes (1 to 255 * 32) of OKM as a secret. */
     public static SecretBytes deriveSecret(SecretBytes ikm, byte[] salt, byte[] info, int length) {
-        byte[] okm = derive(ikm.insecureCopy(), salt, info, length, true);
-        return SecretBytes.takeAndWipe(okm);
+        checkLength(length);
+        SecretBytes okm = SecretBytes.allocate(length);
+        try {
+            derive(ikm.insecureSegment(), salt, info, okm.insecureWritableSegment());
+            return okm;
+        } catch (RuntimeException e) {
+            okm.close();
+            throw e;
+        }
     }
 
-    /** RFC 5869 on heap arrays, for vectors. {@code wipeIkm} zeroes {@code ikm} afterwards. */
+    /** RFC 5869 on heap arrays, through the same code: for published vectors. {@code wipeIkm} zeroes {@code ikm} afterwards. */
     public static byte[] derive(byte[] ikm, byte[] salt, byte[] info, int length, boolean wipeIkm) {
-        if (length < 0 || length > 255 * HASH_LEN) {
-            throw new dev.tensorseal.UnsupportedParameterException("HKDF-SHA256 output is 0 to 8160 bytes, got " + length);
-        }
-        byte[] prk = null;
         try {
-            prk = extract(salt, ikm);
-            return expand(prk, info == null ? new byte[0] : info, length);
+            checkLength(length);
+            byte[] okm = new byte[length];
+            derive(MemorySegment.ofArray(ikm), salt, info, MemorySegment.ofArray(okm));
+            return okm;
         } finally {
-            if (prk != null) {
-                Arrays.fill(prk, (byte) 0);
-            }
             if (wipeIkm) {
-                Arrays.fill(ikm, (byte) 0);
+                java.util.Arrays.fill(ikm, (byte) 0);
             }
         }
     }
 
-    /** HKDF-Extract: PRK = HMAC-SHA256(salt, IKM); an empty or null salt is HashLen zeros. */
-    public static byte[] extract(byte[] salt, byte[] ikm) {
+    private static void checkLength(int length) {
+        if (length < 0 || length > MAX_BYTES) {
+            throw new UnsupportedParameterException("HKDF-SHA256 output is 0 to " + MAX_BYTES + " bytes, got " + length);
+        }
+    }
+
+    /** Fills {@code okm} from {@code ikm}; an empty or null salt is HashLen zeros, a null info is empty. */
+    private static void derive(MemorySegment ikm, byte[] salt, byte[] info, MemorySegment okm) {
         byte[] s = (salt == null || salt.length == 0) ? new byte[HASH_LEN] : salt;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(s, "HmacSHA256"));
-            return mac.doFinal(ikm);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-        }
-    }
-
-    /** HKDF-Expand. */
-    public static byte[] expand(byte[] prk, byte[] info, int length) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            byte[] out = new byte[length];
-            byte[] t = new byte[0];
-            int pos = 0;
-            for (int i = 1; pos < length; i++) {
-                mac.update(t);
-                mac.update(info);
-                mac.update((byte) i);
-                byte[] next = mac.doFinal();
-                Arrays.fill(t, (byte) 0);
-                t = next;
-                int n = Math.min(HASH_LEN, length - pos);
-                System.arraycopy(t, 0, out, pos, n);
-                pos += n;
+        try (KeyScratch scratch = KeyScratch.take(2 * HASH_LEN)) {
+            MemorySegment prk = scratch.segment().asSlice(0, HASH_LEN);
+            MemorySegment t = scratch.segment().asSlice(HASH_LEN, HASH_LEN);
+            // HKDF-Extract: PRK = HMAC(salt, IKM)
+            try (HmacSha256 extract = new HmacSha256(MemorySegment.ofArray(s))) {
+                extract.update(ikm);
+                extract.finish(prk);
             }
-            Arrays.fill(t, (byte) 0);
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+            // HKDF-Expand: T(i) = HMAC(PRK, T(i-1) || info || i)
+            try (HmacSha256 expand = new HmacSha256(prk)) {
+                long pos = 0;
+                for (int i = 1; pos < okm.byteSize(); i++) {
+                    if (i > 1) {
+                        expand.update(t);
+                    }
+                    if (info != null) {
+                        expand.update(info);
+                    }
+                    expand.update((byte) i);
+                    expand.finish(t);
+                    long n = Math.min(HASH_LEN, okm.byteSize() - pos);
+                    MemorySegment.copy(t, 0, okm, pos, n);
+                    pos += n;
+                }
+            }
         }
     }
 }

@@ -125,23 +125,15 @@ final class JceGcmEngine implements GcmEngine {
     }
 
     /**
-     * Loads the other JCE classes the library uses (key wrap, HMAC) before the GCM code is compiled:
-     * loading a new CipherSpi subclass later invalidates the compiled Cipher call paths (class
-     * hierarchy dependencies), and the first real chunks would run deoptimized.
+     * Loads the other JCE classes the library may use (the JDK key wrap, where the native one cannot run) before
+     * the GCM code is compiled: loading a new CipherSpi subclass later invalidates the compiled Cipher call paths
+     * (class hierarchy dependencies), and the first real chunks would run deoptimized.
      */
     private static void loadSiblingCiphers() {
         try (SecretBytes kek = SecretBytes.random(32, new java.security.SecureRandom());
                 SecretBytes dek = SecretBytes.random(32, new java.security.SecureRandom())) {
             KeyWrap.unwrapKey(kek, KeyWrap.wrapKey(kek, dek)).close();
             KeyWrap.unwrap(kek, KeyWrap.wrap(kek, new byte[32]));
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            byte[] k = new byte[32];
-            new java.security.SecureRandom().nextBytes(k);
-            mac.init(new SecretKeySpec(k, "HmacSHA256"));
-            mac.doFinal(new byte[1]);
-            Arrays.fill(k, (byte) 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
         }
     }
 

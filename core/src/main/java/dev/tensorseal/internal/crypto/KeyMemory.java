@@ -23,8 +23,11 @@ public final class KeyMemory {
 
     private KeyMemory() {}
 
-    public static void install(Allocator a) {
+    /** Installs {@code a} (null: plain memory) and returns the allocator it replaces, for a test to put back. */
+    public static Allocator install(Allocator a) {
+        Allocator previous = allocator;
         allocator = a;
+        return previous;
     }
 
     static MemorySegment allocate(int size) {

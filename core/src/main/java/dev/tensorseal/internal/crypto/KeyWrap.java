@@ -2,66 +2,140 @@ package dev.tensorseal.internal.crypto;
 
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.UnsupportedParameterException;
-import java.security.GeneralSecurityException;
+import dev.tensorseal.nativebridge.AesKeyWrap;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.engines.RFC3394WrapEngine;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * AES key wrap: RFC 3394 ({@code AES/KW/NoPadding}) and, with padding, RFC 5649
- * ({@code AES/KWP/NoPadding}), both from the JDK. Unwrap failures are integrity failures.
+ * AES key wrap: RFC 3394 (SP 800-38F KW) and, with padding, RFC 5649 (KWP). Unwrap failures are integrity
+ * failures. Where the native bridge's AES-NI key wrap runs ({@link #implementation()}), the KEK and the keys
+ * wrapped or unwrapped with {@link #wrapKey}/{@link #unwrapKey} never pass through the Java heap; elsewhere the
+ * JDK's ciphers run and leave heap copies of the KEK behind (SECURITY.md says which and for how long).
  */
 public final class KeyWrap {
+    /** The largest input of one wrap or unwrap: far above any key. */
+    public static final int MAX_INPUT_BYTES = AesKeyWrap.MAX_INPUT_BYTES;
+    private static final String NATIVE_UNAVAILABLE = NativeKeyWrap.unavailableReason();
+
     private KeyWrap() {}
+
+    /** Which code wraps keys in this process, and why the native one does not where it does not. */
+    public static String implementation() {
+        return NATIVE_UNAVAILABLE == null ? "tensorseal AES-NI key wrap (libtensorseal_keywrap.so)"
+                : "JDK AES/KW, AES/KWP (native key wrap unavailable: " + NATIVE_UNAVAILABLE + ")";
+    }
+
+    /** True when the KEK stays off the Java heap: the native key wrap runs here. */
+    public static boolean keksStayOffHeap() {
+        return NATIVE_UNAVAILABLE == null;
+    }
 
     /** RFC 3394 wrap of {@code plaintext} (a multiple of 8 bytes, at least 16). */
     public static byte[] wrap(SecretBytes kek, byte[] plaintext) {
-        if (plaintext.length < 16 || plaintext.length % 8 != 0) {
-            throw new UnsupportedParameterException("RFC 3394 wraps a multiple of 8 bytes, at least 16, got " + plaintext.length);
+        if (plaintext.length < 16 || plaintext.length % 8 != 0 || plaintext.length > MAX_INPUT_BYTES) {
+            throw new UnsupportedParameterException("RFC 3394 wraps a multiple of 8 bytes, 16 to " + MAX_INPUT_BYTES
+                    + ", got " + plaintext.length);
         }
-        return run("AES/KW/NoPadding", Cipher.ENCRYPT_MODE, kek, plaintext);
+        AesParams.checkKeySize(kek.size());
+        return NATIVE_UNAVAILABLE == null ? NativeKeyWrap.wrap(kek, false, MemorySegment.ofArray(plaintext))
+                : JdkKeyWrap.wrap(kek, false, plaintext);
     }
 
     /** RFC 3394 unwrap. */
     public static byte[] unwrap(SecretBytes kek, byte[] wrapped) {
-        if (wrapped.length < 24 || wrapped.length % 8 != 0) {
-            throw new IntegrityException("RFC 3394 wrapped data is a multiple of 8 bytes, at least 24, got " + wrapped.length);
+        if (wrapped.length < 24 || wrapped.length % 8 != 0 || wrapped.length > MAX_INPUT_BYTES) {
+            throw new IntegrityException("RFC 3394 wrapped data is a multiple of 8 bytes, 24 to " + MAX_INPUT_BYTES
+                    + ", got " + wrapped.length);
         }
-        return run("AES/KW/NoPadding", Cipher.DECRYPT_MODE, kek, wrapped);
+        return unwrapToHeap(kek, false, wrapped);
     }
 
     /** RFC 5649 wrap with padding, of 1 byte or more. */
     public static byte[] wrapWithPadding(SecretBytes kek, byte[] plaintext) {
-        if (plaintext.length < 1) {
-            throw new UnsupportedParameterException("RFC 5649 wraps at least 1 byte, got 0");
-        }
-        return run("AES/KWP/NoPadding", Cipher.ENCRYPT_MODE, kek, plaintext);
+        checkPaddedInput(plaintext.length);
+        AesParams.checkKeySize(kek.size());
+        return NATIVE_UNAVAILABLE == null ? NativeKeyWrap.wrap(kek, true, MemorySegment.ofArray(plaintext))
+                : JdkKeyWrap.wrap(kek, true, plaintext);
     }
 
     /** RFC 5649 unwrap. */
     public static byte[] unwrapWithPadding(SecretBytes kek, byte[] wrapped) {
-        if (wrapped.length < 16 || wrapped.length % 8 != 0) {
-            throw new IntegrityException("RFC 5649 wrapped data is a multiple of 8 bytes, at least 16, got " + wrapped.length);
-        }
-        return run("AES/KWP/NoPadding", Cipher.DECRYPT_MODE, kek, wrapped);
+        checkPaddedWrapped(wrapped.length);
+        return unwrapToHeap(kek, true, wrapped);
     }
 
-    /** Unwraps a data key straight into off-heap memory; the heap copy is zeroed. */
+    /** Unwraps a data key (RFC 5649) straight into key memory. */
     public static SecretBytes unwrapKey(SecretBytes kek, byte[] wrapped) {
-        return SecretBytes.takeAndWipe(unwrapWithPadding(kek, wrapped));
+        checkPaddedWrapped(wrapped.length);
+        AesParams.checkKeySize(kek.size());
+        if (NATIVE_UNAVAILABLE != null) {
+            return SecretBytes.takeAndWipe(JdkKeyWrap.unwrap(kek, true, wrapped));
+        }
+        SecretBytes out = SecretBytes.allocate(wrapped.length - 8);
+        try {
+            long n = NativeKeyWrap.unwrap(kek, true, wrapped, out.insecureWritableSegment());
+            if (n == AesKeyWrap.INTEGRITY_FAILURE) {
+                throw new IntegrityException("key unwrap failed: integrity check value mismatch");
+            }
+            if (n == out.size()) {
+                SecretBytes whole = out;
+                out = null;
+                return whole;
+            }
+            return SecretBytes.copyOf(out.insecureSegment().asSlice(0, n));
+        } finally {
+            if (out != null) {
+                out.close();
+            }
+        }
     }
 
-    /** Wraps a data key (RFC 5649); the transient heap copy of the key is zeroed. */
+    /** Wraps a data key (RFC 5649); natively its bytes are read in place, else through a heap copy zeroed at once. */
     public static byte[] wrapKey(SecretBytes kek, SecretBytes key) {
+        checkPaddedInput(key.size());
+        AesParams.checkKeySize(kek.size());
+        if (NATIVE_UNAVAILABLE == null) {
+            return NativeKeyWrap.wrap(kek, true, key.insecureSegment());
+        }
         byte[] raw = key.insecureCopy();
         try {
-            return wrapWithPadding(kek, raw);
+            return JdkKeyWrap.wrap(kek, true, raw);
         } finally {
             Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static void checkPaddedInput(int length) {
+        if (length < 1 || length > MAX_INPUT_BYTES) {
+            throw new UnsupportedParameterException("RFC 5649 wraps 1 to " + MAX_INPUT_BYTES + " bytes, got " + length);
+        }
+    }
+
+    private static void checkPaddedWrapped(int length) {
+        if (length < 16 || length % 8 != 0 || length > MAX_INPUT_BYTES) {
+            throw new IntegrityException("RFC 5649 wrapped data is a multiple of 8 bytes, 16 to " + MAX_INPUT_BYTES
+                    + ", got " + length);
+        }
+    }
+
+    private static byte[] unwrapToHeap(SecretBytes kek, boolean padded, byte[] wrapped) {
+        AesParams.checkKeySize(kek.size());
+        if (NATIVE_UNAVAILABLE != null) {
+            return JdkKeyWrap.unwrap(kek, padded, wrapped);
+        }
+        byte[] out = new byte[wrapped.length - 8];
+        try {
+            long n = NativeKeyWrap.unwrap(kek, padded, wrapped, MemorySegment.ofArray(out));
+            if (n == AesKeyWrap.INTEGRITY_FAILURE) {
+                throw new IntegrityException("key unwrap failed: integrity check value mismatch");
+            }
+            return Arrays.copyOf(out, (int) n);
+        } finally {
+            Arrays.fill(out, (byte) 0);
         }
     }
 
@@ -98,25 +172,6 @@ public final class KeyWrap {
             throw new IntegrityException("key unwrap failed: integrity check value mismatch");
         } finally {
             Arrays.fill(key.getKey(), (byte) 0);
-        }
-    }
-
-    private static byte[] run(String transformation, int mode, SecretBytes kek, byte[] input) {
-        AesParams.checkKeySize(kek.size());
-        byte[] raw = kek.insecureCopy();
-        try {
-            Cipher c = Cipher.getInstance(transformation);
-            c.init(mode, new SecretKeySpec(raw, "AES"));
-            return c.doFinal(input);
-        } catch (javax.crypto.BadPaddingException | javax.crypto.IllegalBlockSizeException e) {
-            if (mode == Cipher.DECRYPT_MODE) {
-                throw new IntegrityException("key unwrap failed: integrity check value mismatch");
-            }
-            throw new UnsupportedParameterException("key wrap rejected the input: " + e.getMessage());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks " + transformation, e);
-        } finally {
-            Arrays.fill(raw, (byte) 0);
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.tensorseal.internal.NativeCallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -178,12 +179,12 @@ final class Libcrypto {
         if (t instanceof Error e) {
             throw e;
         }
-        return new IllegalStateException(function + " could not be called: " + t, t);
+        return new NativeCallException(function + " could not be called: " + t, t);
     }
 
     private static void requireAvailable() {
         if (Holder.REASON != null) {
-            throw new IllegalStateException("libcrypto is unavailable: " + Holder.REASON);
+            throw new NativeCallException("libcrypto is unavailable: " + Holder.REASON);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tensorseal.internal.crypto;
 
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.UnsupportedParameterException;
+import dev.tensorseal.internal.NativeCallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -121,7 +122,7 @@ final class OsslGcmEngine implements GcmEngine {
             try {
                 MemorySegment ctx = Libcrypto.EVP_CIPHER_CTX_new();
                 if (ctx.equals(MemorySegment.NULL)) {
-                    throw new IllegalStateException("EVP_CIPHER_CTX_new failed: " + Libcrypto.drainErrors());
+                    throw new NativeCallException("EVP_CIPHER_CTX_new failed: " + Libcrypto.drainErrors());
                 }
                 st.ctx = ctx;
                 check(Libcrypto.EVP_EncryptInit_ex(ctx, Libcrypto.EVP_aes_gcm(key.size()), MemorySegment.NULL, MemorySegment.NULL),
@@ -144,7 +145,7 @@ final class OsslGcmEngine implements GcmEngine {
 
         private static void check(int rc, String what) {
             if (rc != 1) {
-                throw new IllegalStateException(what + " failed: " + Libcrypto.drainErrors());
+                throw new NativeCallException(what + " failed: " + Libcrypto.drainErrors());
             }
         }
 
@@ -188,7 +189,7 @@ final class OsslGcmEngine implements GcmEngine {
                 check(rc, encrypt ? "EVP_EncryptUpdate" : "EVP_DecryptUpdate");
                 int wrote = outl.get(ValueLayout.JAVA_INT, 0);
                 if (wrote != len) {
-                    throw new IllegalStateException("OpenSSL GCM took " + len + " bytes and gave " + wrote);
+                    throw new NativeCallException("OpenSSL GCM took " + len + " bytes and gave " + wrote);
                 }
             }
         }

@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Key material held off-heap and zeroed on close. Never a record, never printable, no
  * {@code equals}/{@code hashCode}: compare with {@link #constantTimeEquals}. Raw bytes leave only
- * through the two {@code insecure*} methods, so every read of key bytes can be found with grep.
+ * through the {@code insecure*} methods, so every read of key bytes can be found with grep.
  */
 public final class SecretBytes implements AutoCloseable {
     private final Arena arena;
@@ -69,6 +69,15 @@ public final class SecretBytes implements AutoCloseable {
     public MemorySegment insecureSegment() {
         ensureOpen();
         return segment.asReadOnly();
+    }
+
+    /**
+     * The bytes, writable: for code in this package that computes a secret in place (HMAC and HKDF state, an
+     * unwrapped key). Valid until {@link #close()}.
+     */
+    MemorySegment insecureWritableSegment() {
+        ensureOpen();
+        return segment;
     }
 
     /** A heap copy of the key bytes. The caller must zero it as soon as it is no longer needed. */

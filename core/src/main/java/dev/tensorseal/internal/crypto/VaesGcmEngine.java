@@ -3,6 +3,7 @@ package dev.tensorseal.internal.crypto;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.nativebridge.CpuAesGcm;
+import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
@@ -129,7 +130,7 @@ final class VaesGcmEngine implements GcmEngine {
             MemorySegment body = out.asSlice(0, n);
             AesParams.checkNoPartialOverlap("vaes", plaintext, body);
             try {
-                CpuAesGcm.seal(ctx, MemorySegment.ofArray(iv), MemorySegment.ofArray(aad), plaintext, body,
+                CpuAesGcm.seal(InsecureNonce.permit(), ctx, MemorySegment.ofArray(iv), MemorySegment.ofArray(aad), plaintext, body,
                         out.asSlice(n, tagSizeBytes));
             } finally {
                 Reference.reachabilityFence(this); // the cleaner must not wipe the context mid-call

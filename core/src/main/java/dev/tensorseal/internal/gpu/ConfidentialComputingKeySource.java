@@ -2,6 +2,7 @@ package dev.tensorseal.internal.gpu;
 
 import dev.tensorseal.KeyReleaseDeniedException;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.store.keys.DelegatingKeySource;
 import dev.tensorseal.nativebridge.ConfidentialComputingStatus;
 import dev.tensorseal.nativebridge.GpuReport;
 import java.lang.foreign.MemorySegment;
@@ -9,7 +10,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Releases the wrapped source's key only while the driver reports CC ready for secrets; fails closed. */
-public final class ConfidentialComputingKeySource implements KeySource {
+public final class ConfidentialComputingKeySource implements DelegatingKeySource {
     private final KeySource inner;
     private final Supplier<GpuReport> probe;
 
@@ -73,5 +74,10 @@ public final class ConfidentialComputingKeySource implements KeySource {
     @Override
     public void close() {
         inner.close();
+    }
+
+    @Override
+    public KeySource delegate() {
+        return inner;
     }
 }

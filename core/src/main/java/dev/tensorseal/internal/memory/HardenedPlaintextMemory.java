@@ -73,12 +73,17 @@ public final class HardenedPlaintextMemory implements PlaintextMemory {
     }
 
     HardenedPlaintextMemory(SecureMemory memory, long maxRetainedBytes) {
+        this(memory, maxRetainedBytes, IdleTrim.SYSTEM);
+    }
+
+    /** With the clock the retained regions' idle time is measured and trimmed on (tests move their own). */
+    HardenedPlaintextMemory(SecureMemory memory, long maxRetainedBytes, IdleTrim.Clock clock) {
         this.memory = memory;
         long budget = memory.status().lockBudgetBytes();
         this.maxIdleBytes = budget < 0 ? MAX_IDLE_BYTES : Math.min(MAX_IDLE_BYTES, budget / 4);
         long maxRetained = Math.max(0, maxRetainedBytes);
         this.retained = new RetainedCache<>(maxRetained, budget < 0 ? maxRetained : Math.min(maxRetained, budget / 4),
-                RETAIN_IDLE_NANOS, SecureRegion::byteSize, SecureRegion::pagesBytes, SecureRegion::isLocked, SecureRegion::close);
+                RETAIN_IDLE_NANOS, clock, SecureRegion::byteSize, SecureRegion::pagesBytes, SecureRegion::isLocked, SecureRegion::close);
         for (int i = 0; i < CLASSES; i++) {
             idle.add(new ArrayDeque<>());
         }

@@ -12,10 +12,26 @@ public final class IdleTrim {
     private static final ScheduledExecutorService EXECUTOR = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("tensorseal-idle-trim").unstarted(r));
 
-    private IdleTrim() {}
+    /** Time as a cache's idle trim sees it: what "now" is, and running a task later. Tests pass a clock they move. */
+    public interface Clock {
+        long nanoTime();
 
-    /** Runs {@code task} once, {@code delayNanos} from now, on the trim thread. */
-    public static void schedule(Runnable task, long delayNanos) {
-        EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        /** Runs {@code task} once, {@code delayNanos} from now. */
+        void schedule(Runnable task, long delayNanos);
     }
+
+    /** {@link System#nanoTime()} and the trim thread. */
+    public static final Clock SYSTEM = new Clock() {
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayNanos) {
+            EXECUTOR.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    };
+
+    private IdleTrim() {}
 }

@@ -12,7 +12,7 @@ import java.util.function.ToLongFunction;
  * Memory kept after use for a later use of about the same size: large view regions (HardenedPlaintextMemory) and
  * removed tensors' ciphertext (the store's CiphertextPool). A request takes the smallest item that holds it with at
  * most 1/8 to spare; items are bounded in bytes (and, for locked memory, in locked bytes), the oldest released first,
- * and released after {@code idleNanos} unused by {@link IdleTrim}. Releases run outside the cache's lock.
+ * and released after {@code idleNanos} unused, by a task scheduled on an {@link IdleTrim.Clock}. Releases run outside the cache's lock.
  *
  * @param <T> what is kept
  */
@@ -20,6 +20,7 @@ public final class RetainedCache<T> {
     private final long maxBytes;
     private final long maxLockedBytes;
     private final long idleNanos;
+    private final IdleTrim.Clock clock;
     private final ToLongFunction<T> capacity;
     private final ToLongFunction<T> cost;
     private final Predicate<T> locked;
@@ -33,16 +34,18 @@ public final class RetainedCache<T> {
      * @param maxBytes       the most bytes ({@code cost}) kept, all items together (0: none kept)
      * @param maxLockedBytes the most bytes of locked items kept
      * @param idleNanos      an item unused this long is released
+     * @param clock          what "unused this long" is measured with and the trim is scheduled on
      * @param capacity       the bytes an item can serve
      * @param cost           the bytes an item holds (counted against the bounds)
      * @param locked         whether an item counts against {@code maxLockedBytes}
      * @param release        gives an item back (called outside the lock)
      */
-    public RetainedCache(long maxBytes, long maxLockedBytes, long idleNanos, ToLongFunction<T> capacity, ToLongFunction<T> cost,
-                         Predicate<T> locked, Consumer<T> release) {
+    public RetainedCache(long maxBytes, long maxLockedBytes, long idleNanos, IdleTrim.Clock clock, ToLongFunction<T> capacity,
+                         ToLongFunction<T> cost, Predicate<T> locked, Consumer<T> release) {
         this.maxBytes = Math.max(0, maxBytes);
         this.maxLockedBytes = Math.max(0, maxLockedBytes);
         this.idleNanos = idleNanos;
+        this.clock = clock;
         this.capacity = capacity;
         this.cost = cost;
         this.locked = locked;
@@ -90,7 +93,7 @@ public final class RetainedCache<T> {
             if (c > maxBytes || isLocked && c > maxLockedBytes) {
                 out.add(item);
             } else {
-                entries.addFirst(new Entry<>(item, System.nanoTime()));
+                entries.addFirst(new Entry<>(item, clock.nanoTime()));
                 bytes += c;
                 if (isLocked) {
                     lockedBytes += c;
@@ -108,7 +111,7 @@ public final class RetainedCache<T> {
                 }
                 if (!trimScheduled) {
                     trimScheduled = true;
-                    IdleTrim.schedule(() -> trimIdle(System.nanoTime()), idleNanos);
+                    clock.schedule(() -> trimIdle(clock.nanoTime()), idleNanos);
                 }
             }
         }
@@ -131,7 +134,7 @@ public final class RetainedCache<T> {
             left = entries.size();
             trimScheduled = left > 0;
             if (trimScheduled) {
-                IdleTrim.schedule(() -> trimIdle(System.nanoTime()), idleNanos);
+                clock.schedule(() -> trimIdle(clock.nanoTime()), idleNanos);
             }
         }
         out.forEach(release);

@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.onnx;
 
+import dev.tensorseal.internal.store.TensorNames;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -102,6 +103,10 @@ public final class OnnxModel {
         if (name.isEmpty()) {
             throw new OnnxFormatException("an initializer has no name");
         }
+        String problem = TensorNames.problem(name); // the store's one rule, checked where the name enters
+        if (problem != null) {
+            throw new OnnxFormatException("initializer: " + problem);
+        }
         if (f.external) {
             throw new OnnxFormatException("initializer '" + name + "' already keeps its data in an external file;"
                     + " import the model with its data embedded");
@@ -112,9 +117,20 @@ public final class OnnxModel {
             if (d < 0) {
                 throw new OnnxFormatException("initializer '" + name + "' has negative dimension " + d);
             }
-            elements = Math.multiplyExact(elements, d);
+            try {
+                elements = Math.multiplyExact(elements, d);
+            } catch (ArithmeticException e) {
+                throw new OnnxFormatException("initializer '" + name + "' has dims " + java.util.Arrays.toString(f.dims)
+                        + " whose product overflows 64 bits");
+            }
         }
-        long bytes = Math.multiplyExact(elements, type.elementBytes);
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(elements, type.elementBytes);
+        } catch (ArithmeticException e) {
+            throw new OnnxFormatException("initializer '" + name + "' has dims " + java.util.Arrays.toString(f.dims)
+                    + " whose byte size overflows 64 bits");
+        }
         MemorySegment data;
         if (f.raw != null) {
             data = f.raw;

@@ -183,8 +183,7 @@ final class HttpRangeObject implements RemoteObject {
                 } catch (TimeoutException e) {
                     long now = attempt.received();
                     if (now == seen) {
-                        throw new HttpTimeoutException(name + ": nothing arrived for " + idle.toMillis() + " ms (bytes "
-                                + offset + ".." + (offset + bytes) + "): the server stalled");
+                        throw stalled(offset, bytes);
                     }
                     seen = now;
                 }
@@ -196,6 +195,11 @@ final class HttpRangeObject implements RemoteObject {
             Throwable c = e.getCause();
             if (closed || c instanceof java.util.concurrent.CancellationException) {
                 throw new InterruptedIOException(name + ": closed"); // close() cancelled it (the client reports either way)
+            }
+            if (c instanceof HttpTimeoutException && !(c instanceof java.net.http.HttpConnectTimeoutException)) {
+                // The request's own timeout (no response headers within the idle time) races the wait above on a
+                // loaded machine: both mean the same, so both say the same.
+                throw stalled(offset, bytes);
             }
             if (c instanceof IOException io) {
                 throw io;
@@ -220,6 +224,11 @@ final class HttpRangeObject implements RemoteObject {
                 }
             }
         }
+    }
+
+    private HttpTimeoutException stalled(long offset, long bytes) {
+        return new HttpTimeoutException(name + ": nothing arrived for " + idle.toMillis() + " ms (bytes " + offset + ".."
+                + (offset + bytes) + "): the server stalled");
     }
 
     /** Fails on any status but 206: 412 (the object changed) for good, others worth a retry or not. */

@@ -7,6 +7,7 @@ import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.RemoteStorage;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.store.AnonymousMemory;
+import dev.tensorseal.internal.tseal.KdfParams;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.lang.foreign.Arena;
@@ -55,6 +56,16 @@ public final class RemoteTseal {
     public static Unverified readUnverified(RemoteStorage storage, URI uri, RemoteOptions options) {
         try (Fetched f = fetch(storage, uri, options)) {
             return new Unverified(TsealHeader.decode(f.region(), f.source.name()), f.digest(), f.sizeBytes());
+        }
+    }
+
+    /**
+     * The key-derivation parameters in the (unauthenticated) header of {@code uri}, or null when sealed under a raw
+     * key; only the fixed prefix is decoded, so an edited header is still the open's authentication failure.
+     */
+    public static KdfParams kdfOf(RemoteStorage storage, URI uri, RemoteOptions options) {
+        try (Fetched f = fetch(storage, uri, options)) {
+            return TsealReader.kdfOf(f.region(), f.source.name());
         }
     }
 

@@ -29,6 +29,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** Opens and validates {@code path}; throws {@link SafetensorsException} when it breaks the format. */
     public static SafetensorsFile open(Path path) throws IOException {
+        requireRegular(path);
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         try {
             long size = channel.size();
@@ -50,6 +51,20 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses anything but a regular file (after links): opening a FIFO for reading blocks until a writer comes,
+     * and a device or socket is not a model.
+     */
+    public static void requireRegular(Path path) throws IOException {
+        if (!java.nio.file.Files.exists(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new SafetensorsException(path + " is not a regular file (a FIFO, socket, device or directory): refused,"
+                    + " reading it could block or never end");
         }
     }
 

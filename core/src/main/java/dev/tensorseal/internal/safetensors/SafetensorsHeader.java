@@ -1,6 +1,7 @@
 package dev.tensorseal.internal.safetensors;
 
 import dev.tensorseal.internal.json.BoundedJson;
+import dev.tensorseal.internal.store.TensorNames;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -89,6 +90,13 @@ public record SafetensorsHeader(List<SafetensorsEntry> tensors, Map<String, Stri
     }
 
     private static SafetensorsEntry readEntry(JsonParser p, String name, String source) {
+        if (name.isEmpty()) {
+            throw new SafetensorsException(source + ": a tensor has an empty name (tensorseal needs a name to find it by)");
+        }
+        String problem = TensorNames.problem(name); // the store's one rule, checked where the name enters
+        if (problem != null) {
+            throw new SafetensorsException(source + ": " + problem);
+        }
         String where = "tensor '" + name + "'";
         expect(p.nextToken(), JsonToken.START_OBJECT, source, where);
         String dtype = null;

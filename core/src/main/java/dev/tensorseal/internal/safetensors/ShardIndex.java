@@ -104,7 +104,8 @@ public record ShardIndex(Map<String, String> weightMap, Map<String, String> meta
         return out.toByteArray();
     }
 
-    static boolean isPlainFileName(String name) {
+    /** A name with no path in it: not empty, not . or .., no separator or NUL. */
+    public static boolean isPlainFileName(String name) {
         return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
                 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
     }

@@ -1,6 +1,7 @@
 package dev.tensorseal.internal.safetensors;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,14 +21,33 @@ public final class ShardedCheckpoint implements AutoCloseable {
         this.shards = shards;
     }
 
+    /** Opens the index and its shards; a shard that is a symbolic link to a file outside the index's folder is refused. */
     public static ShardedCheckpoint open(Path indexFile) throws IOException {
+        return open(indexFile, false);
+    }
+
+    /**
+     * Opens the index and its shards. {@code followOutsideLinks} allows a shard that is a symbolic link to a file
+     * outside the index's folder (as in a Hugging Face cache, whose snapshots link to {@code ../../blobs});
+     * without it such a link is refused, so an index cannot make the importer read any file its user can.
+     */
+    public static ShardedCheckpoint open(Path indexFile, boolean followOutsideLinks) throws IOException {
+        SafetensorsFile.requireRegular(indexFile);
         ShardIndex index = ShardIndex.read(indexFile);
         Path dir = indexFile.toAbsolutePath().getParent();
         List<SafetensorsFile> shards = new ArrayList<>();
         try {
             Set<String> seen = new HashSet<>();
             for (String name : index.shardNames()) {
-                SafetensorsFile shard = SafetensorsFile.open(dir.resolve(name));
+                Path path = dir.resolve(name);
+                if (!followOutsideLinks && Files.isSymbolicLink(path)) {
+                    Path real = path.toRealPath();
+                    if (!real.getParent().equals(dir.toRealPath())) {
+                        throw new SafetensorsException(name + " is a symbolic link to " + real + ", outside " + dir
+                                + ": refused unless links out of the folder are allowed (seal --follow-shard-links)");
+                    }
+                }
+                SafetensorsFile shard = SafetensorsFile.open(path);
                 shards.add(shard);
                 for (SafetensorsEntry e : shard.header().tensors()) {
                     String listed = index.weightMap().get(e.name());

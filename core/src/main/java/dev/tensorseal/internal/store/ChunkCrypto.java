@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.store;
 
+import dev.tensorseal.CapacityException;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.internal.crypto.InsecureNonceAesGcm;
 import java.lang.foreign.Arena;
@@ -7,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
 /**
@@ -25,25 +26,36 @@ import java.util.concurrent.Future;
 final class ChunkCrypto implements AutoCloseable {
     /** Below this many bytes, a run stays on the caller's thread: forking costs more than it saves. */
     static final long PARALLEL_MIN_BYTES = 1L << 20;
+    /** Plaintext staged at a time when the caller's segment is confined to its thread (see {@link #sealInto}). */
+    static final long STAGING_BYTES = 4L << 20;
+    /**
+     * Never started: stands for "some thread of the pool" when asking whether a segment can be read off the
+     * caller's thread (true for heap, global, auto and shared segments; false for a confined arena's).
+     */
+    private static final Thread ANOTHER_THREAD = Thread.ofPlatform().unstarted(() -> { });
 
     private final ForkJoinPool pool;
     private final int parallelism;
     private final NonceObserver observer;
     private final CiphertextPool ciphertext;
+    private final PlaintextPool staging;
     private final PlaintextMemory scratchMemory;
     /** Lane buffers for copies of mapped ciphertext (not secret), kept for the next lane. */
     private final ConcurrentLinkedQueue<MemorySegment> copyBuffers = new ConcurrentLinkedQueue<>();
     private volatile ChunkSource source;
 
     /**
+     * @param staging       budgeted plaintext memory for sealing from a confined segment in parallel
      * @param scratchMemory where a lane's copy of mapped plaintext input is kept while it is sealed (hardened
      *                      memory in a normal store); zeroed after each run
      */
-    ChunkCrypto(int parallelism, NonceObserver observer, CiphertextPool ciphertext, PlaintextMemory scratchMemory) {
+    ChunkCrypto(int parallelism, NonceObserver observer, CiphertextPool ciphertext, PlaintextPool staging,
+            PlaintextMemory scratchMemory) {
         this.parallelism = parallelism;
         this.pool = parallelism > 1 ? new ForkJoinPool(parallelism) : null;
         this.observer = observer;
         this.ciphertext = ciphertext;
+        this.staging = staging;
         this.scratchMemory = scratchMemory;
     }
 
@@ -63,6 +75,13 @@ final class ChunkCrypto implements AutoCloseable {
     @FunctionalInterface
     private interface RangeTask {
         void run(Lane lane, int lo, int hi);
+    }
+
+    /** Runs all {@code items} of {@code task} on the calling thread. */
+    private void runHere(RangeTask task, TensorMeta meta, int items) {
+        try (Lane lane = new Lane(this, meta)) {
+            task.run(lane, 0, items);
+        }
     }
 
     /**
@@ -137,6 +156,7 @@ final class ChunkCrypto implements AutoCloseable {
      * Seals chunks {@code indices[0..count)} under {@code key} at {@code generation}, reading chunk
      * {@code i}'s plaintext from {@code plain} at {@code plainOffset(i) - plainBase}. Returns each
      * chunk's ciphertext || tag, slices of one allocation: fresh, or a removed tensor's ({@link CiphertextPool}).
+     * {@code plain} may be confined to the calling thread (staged for the pool, see {@link #sealConfined}).
      */
     MemorySegment[] seal(TensorMeta meta, int[] indices, int count, DataKey key, long generation, MemorySegment plain, long plainBase) {
         return sealInto(meta, indices, count, key, generation, plain, plainBase).chunks();
@@ -161,8 +181,19 @@ final class ChunkCrypto implements AutoCloseable {
             out[j] = all.asSlice(at, len);
             at += len;
         }
-        runAll(meta, count, total, (lane, lo, hi) -> {
-            for (int j = lo; j < hi; j++) {
+        if (!forks(count, total) || plain.isAccessibleBy(ANOTHER_THREAD)) {
+            runAll(meta, count, total, sealTask(meta, indices, 0, key, generation, plain, plainBase, out));
+        } else {
+            sealConfined(meta, indices, count, key, generation, plain, plainBase, out);
+        }
+        return new Sealed(all, out);
+    }
+
+    /** Seals items {@code lo..hi} (shifted by {@code from}) of {@code indices} into {@code out[from + j]}. */
+    private RangeTask sealTask(TensorMeta meta, int[] indices, int from, DataKey key, long generation, MemorySegment plain,
+            long plainBase, MemorySegment[] out) {
+        return (lane, lo, hi) -> {
+            for (int j = from + lo; j < from + hi; j++) {
                 int i = indices[j];
                 InsecureNonceAesGcm c = lane.prepare(key, i, generation);
                 if (observer != NonceObserver.NONE) {
@@ -170,8 +201,47 @@ final class ChunkCrypto implements AutoCloseable {
                 }
                 c.seal(lane.nonce, lane.aad, lane.privatePlaintext(plain, meta.plainOffset(i) - plainBase, meta.plainBytes(i), i), out[j]);
             }
-        });
-        return new Sealed(all, out);
+        };
+    }
+
+    /**
+     * Seals from a segment only the calling thread may read (the caller's own {@code Arena.ofConfined()}): a run of
+     * consecutive chunks is copied, {@link #STAGING_BYTES} at a time, into budgeted plaintext memory the pool's
+     * threads can read, and sealed from there in parallel; the copy (a memcpy) costs far less than the sealing it
+     * spreads over the cores. Without budget for the staging, or for chunks that are not consecutive, the chunks
+     * are sealed on the calling thread.
+     */
+    private void sealConfined(TensorMeta meta, int[] indices, int count, DataKey key, long generation, MemorySegment plain,
+            long plainBase, MemorySegment[] out) {
+        int perBatch = (int) Math.max(1, STAGING_BYTES / meta.chunkSizeBytes());
+        for (int first = 0; first < count; first += perBatch) {
+            int last = Math.min(count, first + perBatch);
+            long start = meta.plainOffset(indices[first]);
+            long end = meta.plainOffset(indices[last - 1]) + meta.plainBytes(indices[last - 1]);
+            PlaintextMemory.Block b = consecutive(indices, first, last) ? tryStaging(end - start, meta.name()) : null;
+            if (b == null) {
+                runHere(sealTask(meta, indices, first, key, generation, plain, plainBase, out), meta, last - first);
+                continue;
+            }
+            try {
+                MemorySegment.copy(plain, start - plainBase, b.segment(), 0, end - start);
+                runAll(meta, last - first, end - start, sealTask(meta, indices, first, key, generation, b.segment(), start, out));
+            } finally {
+                staging.give(b); // zeroes the staged plaintext
+            }
+        }
+    }
+
+    private static boolean consecutive(int[] indices, int first, int last) {
+        return indices[last - 1] - indices[first] == last - 1 - first;
+    }
+
+    private PlaintextMemory.Block tryStaging(long bytes, String tensor) {
+        try {
+            return staging.take(bytes, tensor);
+        } catch (CapacityException e) {
+            return null; // open views hold the budget: seal on this thread instead, slower but never refused
+        }
     }
 
     /** Chunk {@code i}'s ciphertext || tag, which must hold {@code plainBytes} + 16 bytes. */
@@ -189,14 +259,17 @@ final class ChunkCrypto implements AutoCloseable {
                 + " the tensor's metadata was altered, or an older generation was replayed");
     }
 
+    /** Whether a run of {@code items} chunks, {@code bytes} in all, goes to the pool rather than staying on this thread. */
+    private boolean forks(int items, long bytes) {
+        return pool != null && items >= 2 && bytes >= PARALLEL_MIN_BYTES;
+    }
+
     private void runAll(TensorMeta meta, int items, long bytes, RangeTask task) {
         if (items == 0) {
             return;
         }
-        if (pool == null || items < 2 || bytes < PARALLEL_MIN_BYTES) {
-            try (Lane lane = new Lane(this, meta)) {
-                task.run(lane, 0, items);
-            }
+        if (!forks(items, bytes)) {
+            runHere(task, meta, items);
             return;
         }
         // A remote source's lanes mostly wait on the network (the pool adds a thread for each one blocked in a
@@ -320,7 +393,7 @@ final class ChunkCrypto implements AutoCloseable {
             if (fromSource) {
                 file.copy(sealed, ciphertextCopy, 0, meta.name(), chunk);
             } else {
-                copyFromMapping(sealed, 0, ciphertextCopy, n, chunk);
+                copyFromMapping("the mapped ciphertext", sealed, 0, ciphertextCopy, n, chunk);
             }
             return ciphertextCopy.asSlice(0, n);
         }
@@ -367,20 +440,21 @@ final class ChunkCrypto implements AutoCloseable {
                 plaintextCopy = owner.scratchMemory.allocate(Math.max(bytes, 1));
             }
             plaintextCopyUsed = Math.max(plaintextCopyUsed, bytes);
-            copyFromMapping(plain, offset, plaintextCopy.segment(), bytes, chunk);
+            copyFromMapping("the mapped input", plain, offset, plaintextCopy.segment(), bytes, chunk);
             return plaintextCopy.segment().asSlice(0, bytes);
         }
 
         /**
-         * A copy out of a mapping this store did not open (the caller's input). Native code never reads such
-         * memory; a truncated file faults in this Java copy, which the JDK reports as an asynchronous
-         * InternalError, most often here (else later in the same call: TensorStore turns it into the same error).
+         * A copy out of a mapping this store did not open (the caller's input, or ciphertext restored from a mapping
+         * without a {@link MappedSource}). Native code never reads such memory; a truncated file faults in this
+         * Java copy, which the JDK reports as an asynchronous InternalError: most often here, else a little later
+         * in the same call ({@link SealedStore#put} turns that into the same error too).
          */
-        private void copyFromMapping(MemorySegment from, long offset, MemorySegment to, long bytes, int chunk) {
+        private void copyFromMapping(String what, MemorySegment from, long offset, MemorySegment to, long bytes, int chunk) {
             try {
                 MemorySegment.copy(from, offset, to, 0, bytes);
             } catch (InternalError e) {
-                throw MappedSource.fileChanged("the mapped input", meta.name(), chunk);
+                throw MappedSource.fileChanged(what, meta.name(), chunk);
             }
         }
 

@@ -73,7 +73,14 @@ public final class ChunkPlan {
         if (source != null && source.covers(ct)) {
             source.copy(ct, target, targetOffset, table.meta.name(), chunk);
         } else {
-            MemorySegment.copy(ct, 0, target, targetOffset, ct.byteSize());
+            try {
+                MemorySegment.copy(ct, 0, target, targetOffset, ct.byteSize());
+            } catch (InternalError e) { // a mapping without a MappedSource, truncated under the copy
+                if (!ct.isMapped()) {
+                    throw e;
+                }
+                throw MappedSource.fileChanged(null, table.meta.name(), chunk);
+            }
         }
     }
 

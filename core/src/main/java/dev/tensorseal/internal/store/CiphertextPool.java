@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.store;
 
+import dev.tensorseal.internal.memory.IdleTrim;
 import dev.tensorseal.internal.memory.RetainedCache;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ final class CiphertextPool {
 
     CiphertextPool(long maxBytes) {
         // Not locked memory; released by dropping it (the GC unmaps it, as it does all ciphertext).
-        this.kept = new RetainedCache<>(maxBytes, maxBytes, IDLE_NANOS, MemorySegment::byteSize, MemorySegment::byteSize,
+        this.kept = new RetainedCache<>(maxBytes, maxBytes, IDLE_NANOS, IdleTrim.SYSTEM, MemorySegment::byteSize, MemorySegment::byteSize,
                 m -> false, m -> {});
     }
 

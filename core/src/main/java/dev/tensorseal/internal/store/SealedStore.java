@@ -28,7 +28,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * commit, put) runs under the shared side of {@code structure}; operations that replace keys or
  * need a consistent picture of all tensors (rekey, remove, snapshot, close, retiring data keys) take
  * the exclusive side, so a data key is never closed while a chunk is being sealed or opened with it.
- * Views hold no lock while open.
+ * Views hold no lock while open. The lock is fair: a reader waiting for it goes before a writer's next exclusive
+ * operation, so a writer looping rekey or remove cannot keep readers out (a serving process reads far more than it
+ * writes); see ReaderProgressTest.
  */
 public final class SealedStore implements AutoCloseable {
     static final byte[] KEK_INFO = "tensorseal v1 data-key wrapping key".getBytes(StandardCharsets.US_ASCII);
@@ -39,10 +41,11 @@ public final class SealedStore implements AutoCloseable {
     private final StoreConfig config;
     private final GcmEngine engine;
     private final byte[] storeId;
-    private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock structure = new ReentrantReadWriteLock(true);
     private final ConcurrentHashMap<String, TensorState> tensors = new ConcurrentHashMap<>();
     private final Set<ViewLease> openViews = ConcurrentHashMap.newKeySet();
-    private final List<DataKey> retired = new ArrayList<>();
+    /** Insertion-ordered identity set: retiring is O(1), so a store of many small tensors seals in linear time. */
+    private final Set<DataKey> retired = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>());
     /** Ciphertext memory of removed tensors, for the next put of about their size. */
     private final CiphertextPool ciphertextPool = CiphertextPool.fromSystemProperty();
 
@@ -71,7 +74,7 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         }
         this.pool = new PlaintextPool(config.plaintextMemory(), config.plaintextBudgetBytes());
-        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool, config.plaintextMemory());
+        this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool, pool, config.plaintextMemory());
     }
 
     /** An empty store with a fresh id. */
@@ -101,6 +104,15 @@ public final class SealedStore implements AutoCloseable {
      * into private memory), and the store closes it when it closes. On failure {@code source} is closed too.
      */
     public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, ChunkSource source) {
+        return restore(config, snapshot, source, config.keySource());
+    }
+
+    /**
+     * As {@link #restore(StoreConfig, StoreSnapshot, ChunkSource)} where {@code config}'s key source holds a key
+     * already loaded from {@code origin} (so the open asks {@code origin} once): the store remembers {@code origin} as
+     * its key's source ({@link #keySource()}: what a save records, e.g. a passphrase's Argon2id parameters).
+     */
+    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, ChunkSource source, KeySource origin) {
         if (snapshot.formatVersion() != ChunkAad.FORMAT_VERSION) {
             throw new dev.tensorseal.UnsupportedParameterException("store format version " + snapshot.formatVersion()
                     + " is not supported; this build reads version " + ChunkAad.FORMAT_VERSION);
@@ -115,6 +127,7 @@ public final class SealedStore implements AutoCloseable {
             throw e;
         }
         s.crypto.source(source); // closed with the store's crypto
+        s.keySource = origin;
         try {
             s.load(snapshot);
             return s;
@@ -182,17 +195,44 @@ public final class SealedStore implements AutoCloseable {
     }
 
     /**
-     * True when {@code candidate} supplies the master key this store is sealed under now (compared in constant
-     * time; {@code candidate} is asked once). A file saved under any other key could not be opened at all.
+     * What a save writes, taken in one hold of the store's lock so that no rekey can fall between them: the snapshot,
+     * a copy of the master key its data keys are wrapped under (zeroed when this closes), that key's source, and the
+     * file or remote object the snapshot's file-backed chunks are read through (null when none are).
      */
-    public boolean isSealedUnder(KeySource candidate) {
-        try (SecretBytes k = loadMaster(candidate)) {
-            structure.readLock().lock();
+    public record SaveState(StoreSnapshot snapshot, SecretBytes master, KeySource origin, ChunkSource source)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            master.close();
+        }
+    }
+
+    /**
+     * The store's {@link SaveState}. With {@code expected} non-null, first checks (constant time) that it supplies the
+     * store's current master key; {@code expected} is asked once, before the lock is taken.
+     *
+     * @throws UnsupportedParameterException when {@code expected} supplies another key (nothing to save under it:
+     *         a file written so would open under no key)
+     */
+    public SaveState saveState(KeySource expected) {
+        SecretBytes candidate = expected == null ? null : loadMaster(expected);
+        try {
+            structure.writeLock().lock();
             try {
                 ensureOpen();
-                return master.constantTimeEquals(k);
+                if (candidate != null && !master.constantTimeEquals(candidate)) {
+                    throw new dev.tensorseal.UnsupportedParameterException(expected.description()
+                            + " is not the key this store is sealed under (after a rekey, save with the new key, or save"
+                            + " without a key: the store's own is used)");
+                }
+                StoreSnapshot snap = snapshot(); // reentrant: the same hold of the lock
+                return new SaveState(snap, SecretBytes.copyOf(master.insecureSegment()), keySource, crypto.source());
             } finally {
-                structure.readLock().unlock();
+                structure.writeLock().unlock();
+            }
+        } finally {
+            if (candidate != null) {
+                candidate.close();
             }
         }
     }
@@ -200,30 +240,6 @@ public final class SealedStore implements AutoCloseable {
     /** The source of the current master key (at open, or the last rekey); may have been closed by its owner. */
     public KeySource keySource() {
         return keySource;
-    }
-
-    /**
-     * The store's current master key as a key source, valid while the store is open: what a save seals the
-     * file's header under, so saving needs no key from the caller and cannot pick a wrong one.
-     */
-    public KeySource currentKey() {
-        return new KeySource() {
-            @Override
-            public void writeKey(MemorySegment destination) {
-                structure.readLock().lock();
-                try {
-                    ensureOpen();
-                    MemorySegment.copy(master.insecureSegment(), 0, destination, 0, KeySource.KEY_BYTES);
-                } finally {
-                    structure.readLock().unlock();
-                }
-            }
-
-            @Override
-            public String description() {
-                return "the store's current key";
-            }
-        };
     }
 
     static SecretBytes deriveKek(SecretBytes master, byte[] storeId) {
@@ -394,6 +410,7 @@ public final class SealedStore implements AutoCloseable {
 
     /** Metadata with a fresh random tensor id for a tensor that must not exist yet (caller holds the read lock). */
     private TensorMeta newTensorMeta(TensorInfo info) {
+        TensorNames.check(info.name());
         if (tensors.containsKey(info.name())) {
             throw new IllegalArgumentException("tensor '" + info.name() + "' already exists: remove it first, or write to it");
         }
@@ -613,6 +630,7 @@ public final class SealedStore implements AutoCloseable {
     }
 
     public StoreStats stats() {
+        ensureOpen();
         long sealed = 0;
         for (TensorState st : tensors.values()) {
             sealed += st.table().sealedBytes();
@@ -638,11 +656,17 @@ public final class SealedStore implements AutoCloseable {
      * The old master key and KEK are zeroed.
      */
     public void rekey(KeySource newSource) {
+        // Asked before the lock: a KMS- or attestation-gated source may take seconds, and readers must not wait for it.
+        SecretBytes newMaster = loadMaster(newSource);
         structure.writeLock().lock();
         try {
-            ensureOpen();
-            sweep();
-            SecretBytes newMaster = loadMaster(newSource);
+            try {
+                ensureOpen();
+                sweep();
+            } catch (RuntimeException e) {
+                newMaster.close();
+                throw e;
+            }
             SecretBytes newKek = null;
             try {
                 newKek = deriveKek(newMaster, storeId);
@@ -674,6 +698,7 @@ public final class SealedStore implements AutoCloseable {
      * or new state. Old data keys are zeroed at the end.
      */
     public void deepRekey() {
+        ensureOpen();
         for (String name : new ArrayList<>(new TreeMap<>(tensors).keySet())) {
             TensorState st = tensors.get(name);
             if (st == null) {
@@ -789,6 +814,7 @@ public final class SealedStore implements AutoCloseable {
     }
 
     public String engineName() {
+        ensureOpen();
         return engine.name();
     }
 
@@ -819,9 +845,7 @@ public final class SealedStore implements AutoCloseable {
 
     private void retire(DataKey k) {
         synchronized (retired) {
-            if (!retired.contains(k)) {
-                retired.add(k);
-            }
+            retired.add(k);
         }
     }
 

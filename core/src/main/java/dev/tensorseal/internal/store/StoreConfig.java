@@ -33,4 +33,10 @@ public record StoreConfig(KeySource keySource, String engineName, int chunkSizeB
             throw new UnsupportedParameterException("parallelism must be 1 to 4096, got " + parallelism);
         }
     }
+
+    /** These settings with {@code key} as the key source. */
+    public StoreConfig withKeySource(KeySource key) {
+        return new StoreConfig(key, engineName, chunkSizeBytes, plaintextBudgetBytes, parallelism, plaintextMemory, nonceObserver,
+                random);
+    }
 }

@@ -2,12 +2,10 @@ package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.crypto.Hkdf;
+import dev.tensorseal.internal.crypto.HmacSha256;
 import dev.tensorseal.internal.crypto.SecretBytes;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keys a .tseal header needs, derived by HKDF-SHA256 from the master key: the header MAC key (salt: the file
@@ -50,17 +48,9 @@ final class FileKeys implements AutoCloseable {
         return MessageDigest.isEqual(keyCheck, stored);
     }
 
+    /** The header's HMAC-SHA256; the MAC key is read in place from key memory (never copied to the heap). */
     byte[] mac(byte[] header) {
-        byte[] raw = macKey.insecureCopy();
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(raw, "HmacSHA256"));
-            return mac.doFinal(header);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        } finally {
-            java.util.Arrays.fill(raw, (byte) 0);
-        }
+        return HmacSha256.mac(macKey, header);
     }
 
     @Override

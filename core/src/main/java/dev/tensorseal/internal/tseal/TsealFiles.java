@@ -3,6 +3,7 @@ package dev.tensorseal.internal.tseal;
 import dev.tensorseal.DType;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.TensorStore;
@@ -10,13 +11,14 @@ import dev.tensorseal.TensorView;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
+import dev.tensorseal.internal.onnx.OnnxFormatException;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
 import dev.tensorseal.internal.onnx.OnnxModel;
 import dev.tensorseal.internal.onnx.OnnxRestore;
+import dev.tensorseal.internal.remote.RemoteTseal;
 import dev.tensorseal.internal.safetensors.SafetensorsEntry;
 import dev.tensorseal.internal.safetensors.SafetensorsFile;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
-import dev.tensorseal.internal.safetensors.ShardIndex;
 import dev.tensorseal.internal.safetensors.ShardedCheckpoint;
 import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.NonceObserver;
@@ -24,21 +26,26 @@ import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;
 import dev.tensorseal.internal.store.TensorMeta;
+import dev.tensorseal.internal.store.TensorNames;
+import dev.tensorseal.internal.store.keys.DelegatingKeySource;
+import dev.tensorseal.internal.store.keys.LoadedKey;
 import dev.tensorseal.nativebridge.SecureMemory;
-import dev.tensorseal.RemoteOptions;
-import dev.tensorseal.internal.remote.RemoteTseal;
 import java.io.IOException;
-import java.net.URI;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.URI;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -50,6 +57,11 @@ import java.util.function.LongConsumer;
 public final class TsealFiles {
     /** Name of the U8 tensor that holds an imported ONNX graph (initializers external, no weight bytes). */
     public static final String ONNX_GRAPH_TENSOR = "__tensorseal_onnx_graph__";
+    /**
+     * Prefix of a shard's {@code __metadata__} entry: {@code shardmeta.SHARD/KEY}. A shard name has no {@code /},
+     * so the split is unambiguous; files before it wrote {@code st.SHARD.KEY} (read by {@link ShardMetadata}).
+     */
+    static final String SHARD_METADATA = "shardmeta.";
     static final long EXPORT_SLICE_BYTES = 16L << 20;
 
     private TsealFiles() {}
@@ -72,24 +84,33 @@ public final class TsealFiles {
         return open(file, config(key));
     }
 
-    /** Opens {@code file} into a store with the settings of {@code config} (its key source opens the file). */
+    /**
+     * Opens {@code file} into a store with the settings of {@code config}. Its key source is asked once: the header
+     * check and the store both use that one loaded key (a KMS- or attestation-gated source is not asked twice).
+     */
     public static Opened open(Path file, StoreConfig config) throws IOException {
-        return open(TsealReader.open(file, config.keySource(), Arena.ofAuto()), config);
+        try (LoadedKey once = LoadedKey.of(config.keySource())) {
+            return open(TsealReader.open(file, once, Arena.ofAuto()), config, once);
+        }
     }
 
     /**
      * Opens the object at {@code uri} (https, loopback http, or a scheme a {@link dev.tensorseal.RemoteStorage} on the
-     * class path reads) into a store with the settings of {@code config}; its chunks are fetched when read.
+     * class path reads) into a store with the settings of {@code config}; its chunks are fetched when read. As for a
+     * file, the key source is asked once for the header check and the store, and only after the header digest the
+     * options pin (if any) matched.
      */
     public static Opened open(URI uri, StoreConfig config, RemoteOptions options) {
-        return open(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, config.keySource(), options, Arena.ofAuto()), config);
+        try (LoadedKey once = LoadedKey.onFirstUse(config.keySource())) {
+            return open(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, once, options, Arena.ofAuto()), config, once);
+        }
     }
 
-    /** Opens an already authenticated file or object into a store. */
-    public static Opened open(TsealReader.Opened o, StoreConfig config) {
+    /** Opens an already authenticated file or object into a store whose key is {@code once}, loaded from config's source. */
+    private static Opened open(TsealReader.Opened o, StoreConfig config, LoadedKey once) {
         SealedStore s;
         try {
-            s = SealedStore.restore(config, o.snapshot(), o.source());
+            s = SealedStore.restore(config.withKeySource(once), o.snapshot(), o.source(), config.keySource());
         } catch (IntegrityException e) {
             throw new IntegrityException(o.source().name() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
@@ -98,36 +119,60 @@ public final class TsealFiles {
 
     /**
      * Saves {@code store} under the key it is sealed under now, after checking that {@code key} is that key: a file
-     * written under any other key would open under none, so nothing is written then (the old file stays).
+     * written under any other key would open under none, so nothing is written then (the old file stays). The check,
+     * the snapshot and the key written come from one hold of the store's lock: a concurrent rekey cannot split them.
      *
      * @throws UnsupportedParameterException when {@code key} is not the store's current key
      */
     public static void save(TensorStore store, KeySource key, Path file, Map<String, String> metadata) throws IOException {
-        SealedStore s = StoreBridge.unwrap(store);
-        if (!s.isSealedUnder(key)) {
-            throw new UnsupportedParameterException("not saved: " + key.description() + " is not the key this store is sealed"
-                    + " under (after a rekey, save with the new key, or use save(store, file)); " + file.getFileName()
-                    + " was not touched");
+        SealedStore.SaveState state;
+        try {
+            state = StoreBridge.unwrap(store).saveState(key);
+        } catch (UnsupportedParameterException e) {
+            throw new UnsupportedParameterException("not saved: " + e.getMessage() + "; " + file.getFileName() + " was not touched");
         }
-        write(s, key, file, metadata);
+        write(state, file, metadata, null);
     }
 
     /** Saves {@code store} under its current key (the one it was opened or last rekeyed with); no key is asked for. */
     public static void save(TensorStore store, Path file, Map<String, String> metadata) throws IOException {
-        SealedStore s = StoreBridge.unwrap(store);
-        write(s, s.keySource(), file, metadata);
+        write(StoreBridge.unwrap(store).saveState(null), file, metadata, null);
     }
 
-    /** {@code kdfSource} only says whether (and with which Argon2id parameters) the master came from a passphrase. */
-    private static void write(SealedStore s, KeySource kdfSource, Path file, Map<String, String> metadata) throws IOException {
-        KdfParams kdf = kdfSource instanceof PassphraseKey p ? p.params() : null;
-        TsealWriter.write(s.snapshot(), s.source(), s.currentKey(), kdf, metadata, file);
+    /** Writes {@code state} (and closes it): its snapshot under its master key, recording a passphrase's KDF parameters. */
+    private static void write(SealedStore.SaveState state, Path file, Map<String, String> metadata,
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions) throws IOException {
+        try (state; LoadedKey key = LoadedKey.copyOf(state.master(), "the store's key")) {
+            TsealWriter.write(state.snapshot(), key, kdfOf(state.origin()), metadata, file, permissions, state.source());
+        }
+    }
+
+    /**
+     * The Argon2id parameters {@code source}'s key was derived with, looking through the library's own conditional
+     * sources (confidential computing, attestation); null for a raw key. A caller's own wrapper around a passphrase
+     * key hides them: such a file is saved as sealed under a raw key (it opens with the same wrapper, not by passphrase).
+     */
+    static KdfParams kdfOf(KeySource source) {
+        KeySource k = source;
+        while (k instanceof DelegatingKeySource d) {
+            k = d.delegate();
+        }
+        return k instanceof PassphraseKey p ? p.params() : null;
     }
 
     /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
     public static void importSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        importSafetensors(in, key, out, progressBytes, false);
+    }
+
+    /**
+     * As {@link #importSafetensors(Path, KeySource, Path, LongConsumer)}; {@code followOutsideLinks} lets a shard be
+     * a symbolic link to a file outside the index's folder (refused by default).
+     */
+    public static void importSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes,
+            boolean followOutsideLinks) throws IOException {
         try {
-            sealSafetensors(in, key, out, progressBytes);
+            sealSafetensors(in, key, out, progressBytes, followOutsideLinks);
         } catch (RuntimeException | Error e) {
             throw inputChanged(in, e);
         }
@@ -148,16 +193,17 @@ public final class TsealFiles {
         throw (Error) e;
     }
 
-    private static void sealSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+    private static void sealSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes,
+            boolean followOutsideLinks) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         try (TensorStore store = newStore(key)) {
             if (in.getFileName().toString().endsWith(".json")) {
                 metadata.put("source", "sharded");
-                try (ShardedCheckpoint c = ShardedCheckpoint.open(in)) {
+                try (ShardedCheckpoint c = ShardedCheckpoint.open(in, followOutsideLinks)) {
                     c.index().metadataJson().forEach((k, v) -> metadata.put("index." + k, v));
                     for (SafetensorsFile shard : c.shards()) {
                         String name = shard.path().getFileName().toString();
-                        shard.header().metadata().forEach((k, v) -> metadata.put("st." + name + "." + k, v));
+                        shard.header().metadata().forEach((k, v) -> metadata.put(SHARD_METADATA + name + "/" + k, v));
                         for (SafetensorsEntry e : shard.header().tensors()) {
                             metadata.put("shard." + e.name(), name);
                         }
@@ -197,12 +243,17 @@ public final class TsealFiles {
     }
 
     private static void sealOnnx(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
+        SafetensorsFile.requireRegular(in);
         try (TensorStore store = newStore(key); Arena arena = Arena.ofShared();
                 FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
             MemorySegment model = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             SecureMemory.system().excludeFromDumps(model); // plaintext weights: kept out of core dumps
             OnnxModel m = OnnxModel.read(model);
             for (OnnxInitializer i : m.initializers()) {
+                if (i.name().equals(ONNX_GRAPH_TENSOR)) {
+                    throw new OnnxFormatException("an initializer is named " + ONNX_GRAPH_TENSOR
+                            + ", the name tensorseal keeps for the model's graph: rename it to seal the model");
+                }
                 store.put(i.name(), DType.of(i.dtype()), i.dims(), i.data());
                 progressBytes.accept(i.data().byteSize());
             }
@@ -218,26 +269,31 @@ public final class TsealFiles {
     /**
      * Exports to the source format: a .safetensors file, a sharded checkpoint (out = the index path; shards are
      * written beside it under their original names), or for ONNX-sourced files the .onnx with weights restored.
+     * Existing files are replaced.
      */
     public static void export(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
-        export(open(in, key), out, progressBytes);
+        export(open(in, key), out, progressBytes, true);
     }
 
-    /** As {@link #export(Path, KeySource, Path, LongConsumer)} from an opened file or object (closed here). */
-    public static void export(Opened o, Path out, LongConsumer progressBytes) throws IOException {
+    /**
+     * Exports an opened file (closing its store) as {@link #export(Path, KeySource, Path, LongConsumer)}; without
+     * {@code replace} no existing file is overwritten ({@link java.nio.file.FileAlreadyExistsException}). A sharded
+     * export that fails removes the shards it already wrote.
+     */
+    public static void export(Opened o, Path out, LongConsumer progressBytes, boolean replace) throws IOException {
         try (TensorStore store = o.store()) {
             Map<String, String> md = o.header().metadata();
             String source = md.getOrDefault("source", "store");
             switch (source) {
-                case "onnx" -> exportOnnx(store, out, progressBytes);
-                case "sharded" -> exportSharded(store, md, out, progressBytes);
-                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes);
+                case "onnx" -> exportOnnx(store, out, progressBytes, replace);
+                case "sharded" -> ShardedExport.write(store, md, out, progressBytes, replace);
+                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes, replace);
             }
         }
     }
 
     /** Writes the .onnx back with every initializer's plaintext inline, streamed slice by slice from the store. */
-    private static void exportOnnx(TensorStore store, Path out, LongConsumer progress) throws IOException {
+    private static void exportOnnx(TensorStore store, Path out, LongConsumer progress, boolean replace) throws IOException {
         byte[] graph;
         try (TensorView v = store.read(ONNX_GRAPH_TENSOR)) {
             graph = v.toByteArray(); // structure only: the importer stored it with no weight bytes
@@ -245,7 +301,7 @@ public final class TsealFiles {
         List<OnnxRestore.Piece> plan = OnnxRestore.plan(MemorySegment.ofArray(graph), name -> store.info(name)
                 .orElseThrow(() -> new TensorSealException("the stored graph names initializer '" + name
                         + "', which the file does not hold")).byteSize());
-        TsealWriter.atomicWrite(out, ch -> {
+        TsealWriter.atomicWrite(out, replace, null, ch -> {
             long[] at = {0};
             for (OnnxRestore.Piece p : plan) {
                 switch (p) {
@@ -266,12 +322,20 @@ public final class TsealFiles {
     static List<String> names(TensorStore store, Map<String, String> md) {
         String order = md.get("order");
         if (order != null) {
-            return order.isEmpty() ? List.of() : List.of(order.split("\n", -1));
+            List<String> names = order.isEmpty() ? List.of() : List.of(order.split("\n", -1));
+            Set<String> seen = new HashSet<>();
+            for (String n : names) {
+                if (!seen.add(n)) {
+                    throw new TensorSealException("the file's tensor order names tensor " + printable(n)
+                            + " twice: refusing to export a file with a duplicate key");
+                }
+            }
+            return names;
         }
         return store.list().stream().map(TensorInfo::name).filter(n -> !n.equals(ONNX_GRAPH_TENSOR)).toList();
     }
 
-    private static Map<String, String> prefixed(Map<String, String> md, String prefix) {
+    static Map<String, String> prefixed(Map<String, String> md, String prefix) {
         Map<String, String> out = new LinkedHashMap<>();
         md.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
@@ -281,27 +345,14 @@ public final class TsealFiles {
         return out;
     }
 
-    private static void exportSharded(TensorStore store, Map<String, String> md, Path indexOut, LongConsumer progress)
-            throws IOException {
-        Map<String, String> weightMap = new LinkedHashMap<>(prefixed(md, "shard."));
-        Map<String, List<String>> byShard = new LinkedHashMap<>();
-        weightMap.forEach((t, s) -> byShard.computeIfAbsent(s, x -> new ArrayList<>()).add(t));
-        Path dir = indexOut.toAbsolutePath().getParent();
-        for (var e : byShard.entrySet()) {
-            exportSafetensors(store, e.getValue(), prefixed(md, "st." + e.getKey() + "."), dir.resolve(e.getKey()), progress);
-        }
-        byte[] index = new ShardIndex(weightMap, prefixed(md, "index.")).encode();
-        TsealWriter.atomicWrite(indexOut, ch -> TsealWriter.writeAt(ch, java.nio.ByteBuffer.wrap(index), 0));
-    }
-
     static void exportSafetensors(TensorStore store, List<String> names, Map<String, String> metadata, Path out,
-            LongConsumer progress) throws IOException {
+            LongConsumer progress, boolean replace) throws IOException {
         List<SafetensorsWriter.Declared> declared = new ArrayList<>();
         for (String n : names) {
             TensorInfo info = store.info(n).orElseThrow(() -> new TensorSealException("the file has no tensor '" + n + "'"));
             declared.add(new SafetensorsWriter.Declared(n, info.dtype().name(), info.shape()));
         }
-        TsealWriter.atomicWrite(out, ch -> {
+        TsealWriter.atomicWrite(out, replace, null, ch -> {
             SafetensorsWriter w = new SafetensorsWriter(ch, declared, metadata);
             for (String n : names) {
                 streamTensor(store, n, w::write, progress);
@@ -333,22 +384,26 @@ public final class TsealFiles {
      * chunk (or the offset of the first modified padding byte).
      */
     public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
-        verify(TsealReader.open(in, key, Arena.ofAuto()), key, progress);
+        try (LoadedKey once = LoadedKey.of(key)) { // asked once for the header and the store
+            verify(TsealReader.open(in, once, Arena.ofAuto()), key, once, progress);
+        }
     }
 
     /** As {@link #verify(Path, KeySource, LongConsumer)} for the object at {@code uri}. */
     public static void verify(URI uri, KeySource key, RemoteOptions options, LongConsumer progress) {
-        verify(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, key, options, Arena.ofAuto()), key, progress);
+        try (LoadedKey once = LoadedKey.onFirstUse(key)) { // asked once, after the digest check, for the header and the store
+            verify(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, once, options, Arena.ofAuto()), key, once, progress);
+        }
     }
 
-    private static void verify(TsealReader.Opened file, KeySource key, LongConsumer progress) {
+    private static void verify(TsealReader.Opened file, KeySource key, LoadedKey once, LongConsumer progress) {
         try {
             TsealReader.checkGaps(file, file.source().name());
         } catch (RuntimeException e) {
             file.source().close();
             throw e;
         }
-        Opened o = open(file, config(key));
+        Opened o = open(file, config(key), once);
         try (TensorStore store = o.store()) {
             SealedStore s = StoreBridge.unwrap(store);
             for (TsealHeader.Entry e : o.header().tensors()) {
@@ -359,10 +414,30 @@ public final class TsealFiles {
 
     /** Rewrites {@code file} with its data keys wrapped under {@code newKey}; chunk ciphertext is copied unchanged. */
     public static void rekey(Path file, KeySource oldKey, KeySource newKey) throws IOException {
-        Opened o = open(file, oldKey);
+        rekey(file, oldKey, newKey, false);
+    }
+
+    /**
+     * Rewrites the file {@code file} names (through symbolic links) with its data keys wrapped under {@code newKey},
+     * keeping its mode. With {@code deep} every tensor is first re-sealed under a fresh data key (chunks decrypted
+     * and re-encrypted in memory), so the old data keys no longer open anything in the new file.
+     */
+    public static void rekey(Path file, KeySource oldKey, KeySource newKey, boolean deep) throws IOException {
+        Path real = file.toRealPath(); // a rename over a link would replace the link and leave the file under the old key
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(real);
+        Opened o = open(real, oldKey);
         try (TensorStore store = o.store()) {
+            if (deep) {
+                store.deepRekey();
+            }
             store.rekey(newKey);
-            save(store, file, o.header().metadata()); // under newKey, the store's key now
+            // The store's own key (newKey now), its snapshot and the KDF parameters in one hold; the file's mode is kept.
+            write(StoreBridge.unwrap(store).saveState(null), real, o.header().metadata(), mode);
         }
+    }
+
+    /** {@code s} quoted, with control characters escaped: names from a file never reach a terminal raw. */
+    static String printable(String s) {
+        return "'" + TensorNames.printable(s).replace("'", "\\u0027") + "'";
     }
 }

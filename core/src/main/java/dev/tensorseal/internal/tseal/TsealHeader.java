@@ -191,18 +191,18 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
                 byte[] id = new byte[16];
                 b.get(id);
                 String name = getString(b, source);
-                DType dtype = DType.of(getString(b, source));
+                String dtypeName = getString(b, source);
                 int rank = count(b, 8, source, "dimension");
                 long[] shape = new long[rank];
                 for (int d = 0; d < rank; d++) {
                     shape[d] = b.getLong();
                 }
-                TensorInfo info = TensorInfo.of(name, dtype, shape);
+                TensorInfo info = info(name, dtypeName, shape, i, source);
                 int chunkSize = b.getInt();
                 long offset = b.getLong();
                 long chunks = b.getLong();
                 if (chunkSize <= 0 || chunks != chunkCount(info, chunkSize) || chunks > b.remaining() / 12) {
-                    throw new IntegrityException(source + ": tensor '" + name + "' has " + chunks + " chunks of "
+                    throw new IntegrityException(source + ": tensor #" + i + " has " + chunks + " chunks of "
                             + chunkSize + " bytes for " + info.byteSize() + " bytes");
                 }
                 int[] ki = new int[(int) chunks];
@@ -222,6 +222,19 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
             return new TsealHeader(p.fileId(), p.totalFileBytes(), p.kdf(), p.keyCheck(), p.keyCheckSalt(), metadata, keys, tensors);
         } catch (BufferUnderflowException e) {
             throw new IntegrityException(source + ": the header table runs past the header's end");
+        }
+    }
+
+    /**
+     * The tensor's info, or an integrity error that names it by position only: this also decodes unauthenticated
+     * headers ({@code inspect} without a key), whose bytes must not reach a message.
+     */
+    private static TensorInfo info(String name, String dtype, long[] shape, int index, String source) {
+        try {
+            return TensorInfo.of(name, DType.of(dtype), shape);
+        } catch (RuntimeException e) {
+            throw new IntegrityException(source + ": tensor #" + index + " has an invalid name, dtype or shape: the header"
+                    + " was changed or was not written by tensorseal");
         }
     }
 

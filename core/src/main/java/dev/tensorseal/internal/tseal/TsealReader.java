@@ -13,7 +13,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ public final class TsealReader {
 
     /** The header read without a key: for {@code inspect}; nothing in it is authenticated. */
     public static TsealHeader readUnverified(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = channel(path)) {
             ByteBuffer region = readRegion(ch, path);
             return TsealHeader.decode(region, path.getFileName().toString());
         }
@@ -37,7 +36,7 @@ public final class TsealReader {
 
     /** The header digest of {@code path} ({@link #headerDigest}), read without a key. */
     public static byte[] headerDigest(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = channel(path)) {
             ByteBuffer region = readRegion(ch, path);
             ByteBuffer mac = ByteBuffer.allocate(TsealHeader.MAC_BYTES);
             readFully(ch, mac, region.remaining());
@@ -47,9 +46,14 @@ public final class TsealReader {
 
     /** The key-derivation parameters in the (unauthenticated) header, or null when sealed under a raw key. */
     public static KdfParams kdfOf(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return TsealHeader.decodePrefix(readRegion(ch, path), path.getFileName().toString()).kdf();
+        try (FileChannel ch = channel(path)) {
+            return kdfOf(readRegion(ch, path), path.getFileName().toString());
         }
+    }
+
+    /** The key-derivation parameters in {@code region}'s (unauthenticated) fixed prefix, or null for a raw key. */
+    public static KdfParams kdfOf(ByteBuffer region, String source) {
+        return TsealHeader.decodePrefix(region, source).kdf();
     }
 
     /**
@@ -62,9 +66,7 @@ public final class TsealReader {
     public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
         // One open of the file: the header, the mapping and every later pread of a chunk see the same file, even
         // if the path is renamed over meanwhile (the channel is opened through /proc/self/fd of the pread file).
-        if (Files.exists(path) && !Files.isRegularFile(path)) { // a FIFO would block the open until a writer came
-            throw new TensorSealException(path.getFileName() + " is not a regular file");
-        }
+        dev.tensorseal.internal.safetensors.SafetensorsFile.requireRegular(path); // a FIFO would block the open
         PositionalFile pread = PositionalFile.open(path).orElse(null);
         try {
             return open(path, pread == null ? path : pread.path(), pread, key, arena);
@@ -121,7 +123,7 @@ public final class TsealReader {
         for (TsealHeader.Entry e : header.tensors()) {
             long end = e.endBytes();
             if (e.dataOffsetBytes() < previousEnd || end > size || end < e.dataOffsetBytes()) {
-                throw new IntegrityException(source + ": tensor '" + e.info().name() + "' data at " + e.dataOffsetBytes()
+                throw new IntegrityException(source + ": tensor " + TsealFiles.printable(e.info().name()) + " data at " + e.dataOffsetBytes()
                         + " overlaps the header or another tensor, or runs past the end");
             }
             previousEnd = end;
@@ -206,6 +208,11 @@ public final class TsealReader {
                         + (at + m) + " is not zero");
             }
         }
+    }
+
+    private static FileChannel channel(Path path) throws IOException {
+        dev.tensorseal.internal.safetensors.SafetensorsFile.requireRegular(path); // a FIFO would block the open
+        return FileChannel.open(path, StandardOpenOption.READ);
     }
 
     private static ByteBuffer readRegion(FileChannel ch, Path path) throws IOException {

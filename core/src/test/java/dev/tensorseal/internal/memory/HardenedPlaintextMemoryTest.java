@@ -102,7 +102,8 @@ class HardenedPlaintextMemoryTest {
     @Test
     void aLargeViewsRegionIsRetainedForTheNextViewOfItsSizeAndAKeptSegmentThrowsAtOnce() throws Exception {
         SecureMemory bridge = bridge();
-        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge, 64L << 20);
+        ManualClock clock = new ManualClock();
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge, 64L << 20, clock);
         long size = 4L << 20;
         PlaintextMemory.Block first = mem.allocate(size);
         MemorySegment kept = first.segment();
@@ -128,16 +129,44 @@ class HardenedPlaintextMemoryTest {
         give(second);
         give(small);
         assertEquals(size + (2L << 20), mem.retainedBytes());
-        assertEquals(2, mem.trimIdle(System.nanoTime()), "not idle long enough yet");
-        assertEquals(0, mem.trimIdle(System.nanoTime() + HardenedPlaintextMemory.RETAIN_IDLE_NANOS));
-        assertEquals(0, mem.retainedBytes());
+        clock.advance(HardenedPlaintextMemory.RETAIN_IDLE_NANOS - 1);
+        assertEquals(2, mem.trimIdle(clock.nanoTime()), "not idle long enough yet");
+        assertEquals(size + (2L << 20), mem.retainedBytes());
+        clock.advance(1); // the trim task scheduled at the first retain is due now
+        assertEquals(0, mem.retainedBytes(), "the scheduled trim released both");
         assertEquals(regions - 1, bridge.status().openRegions(), "both idle regions were unmapped");
+    }
+
+    @Test
+    void eachRetainedRegionIsUnmappedOnceItSatIdleForTheIdleTimeByTheScheduledTrim() {
+        SecureMemory bridge = bridge();
+        ManualClock clock = new ManualClock();
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge, 64L << 20, clock);
+        long idle = HardenedPlaintextMemory.RETAIN_IDLE_NANOS;
+        PlaintextMemory.Block older = mem.allocate(4L << 20);
+        PlaintextMemory.Block newer = mem.allocate(2L << 20);
+        long regions = bridge.status().openRegions();
+        give(older);
+        clock.advance(idle / 2);
+        give(newer);
+        assertEquals(6L << 20, mem.retainedBytes());
+        clock.advance(idle / 2); // the older one sat idle for the idle time: the trim releases it and is rescheduled
+        assertEquals(2L << 20, mem.retainedBytes(), "only the region idle for the whole idle time was released");
+        assertEquals(regions - 1, bridge.status().openRegions());
+        assertEquals(1, clock.pendingTasks(), "a trim is scheduled for what is still retained");
+        clock.advance(idle / 2); // the newer one's idle time is up; the rescheduled trim is not due until idle from the last run
+        assertEquals(2L << 20, mem.retainedBytes(), "the rescheduled trim runs one idle time after the last");
+        clock.advance(idle / 2);
+        assertEquals(0, mem.retainedBytes());
+        assertEquals(regions - 2, bridge.status().openRegions(), "both regions unmapped");
+        assertEquals(0, clock.pendingTasks());
     }
 
     @Test
     void retainedRegionsAreBoundedOldestOutAndZeroTurnsRetentionOff() {
         SecureMemory bridge = bridge();
-        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge, 9L << 20);
+        ManualClock clock = new ManualClock();
+        HardenedPlaintextMemory mem = new HardenedPlaintextMemory(bridge, 9L << 20, clock);
         List<PlaintextMemory.Block> open = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             open.add(mem.allocate(4L << 20));
@@ -150,7 +179,8 @@ class HardenedPlaintextMemoryTest {
         assertEquals(0, mem.retainedBytes());
         give(other);
         assertEquals(6L << 20, mem.retainedBytes());
-        mem.trimIdle(System.nanoTime() + HardenedPlaintextMemory.RETAIN_IDLE_NANOS);
+        clock.advance(HardenedPlaintextMemory.RETAIN_IDLE_NANOS);
+        assertEquals(0, mem.retainedBytes(), "idle: released by the scheduled trim");
 
         HardenedPlaintextMemory off = new HardenedPlaintextMemory(bridge, 0);
         long before = bridge.status().openRegions();

@@ -145,10 +145,18 @@ class SealedFileTest {
 
     @Test
     void modifiedBytesBetweenTensorsAndInTheTailAreIntegrityFailuresNamingTheOffset() throws IOException {
+        Path gapped = dir.resolve("gapped.tseal");
+        try (TensorStore s = TsealFiles.newStore(key)) {
+            // Written in name order: "a" packed after the header, "b" on the next page, a gap between them.
+            s.put("a", dev.tensorseal.DType.I8, new long[] {3}, new byte[] {1, 2, 3});
+            s.put("b", dev.tensorseal.DType.U8, new long[] {70_000}, new byte[70_000]);
+            TsealFiles.save(s, key, gapped, Map.of("source", "store"));
+        }
+        sealed = gapped;
         TsealHeader h = TsealReader.readUnverified(sealed);
-        TsealHeader.Entry big = h.tensors().get(0);
+        TsealHeader.Entry small = h.tensors().get(0);
         TsealHeader.Entry last = h.tensors().get(h.tensors().size() - 1);
-        long between = big.endBytes() + 7; // in the alignment gap before the next tensor
+        long between = small.endBytes() + 7; // in the alignment gap before the big tensor
         long tail = last.endBytes() + 1;
         assertTrue(between < h.tensors().get(1).dataOffsetBytes() && tail < Files.size(sealed), "the sample has gaps");
         for (long at : new long[] {between, tail}) {

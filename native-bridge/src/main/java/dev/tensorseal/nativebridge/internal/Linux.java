@@ -29,6 +29,7 @@ public final class Linux {
     public static final int EINVAL = 22;
     public static final int EINTR = 4;
     public static final int O_RDONLY = 0;
+    public static final int O_NONBLOCK = 0x800;
 
     private Linux() {}
 

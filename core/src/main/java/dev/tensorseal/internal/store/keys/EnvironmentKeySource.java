@@ -3,7 +3,8 @@ package dev.tensorseal.internal.store.keys;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.UnsupportedParameterException;
-import java.lang.foreign.Arena;
+import dev.tensorseal.nativebridge.NativeException;
+import dev.tensorseal.nativebridge.internal.ffm.Environment;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -37,14 +38,14 @@ public final class EnvironmentKeySource implements KeySource {
     }
 
     private MemorySegment lookup() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment name = arena.allocateFrom(variable);
-            return Libc.getenv(name);
-        } catch (IllegalCallerException | UnsupportedOperationException | LinkageError e) {
+        if (Environment.unavailableReason() != null) {
             String v = System.getenv(variable); // fallback: native access refused; the JVM already caches this String
             return v == null ? null : MemorySegment.ofArray(v.getBytes(StandardCharsets.US_ASCII));
-        } catch (Throwable t) {
-            throw new UnsupportedParameterException("cannot read environment variable " + variable + ": " + t);
+        }
+        try {
+            return Environment.value(variable);
+        } catch (NativeException e) {
+            throw new UnsupportedParameterException("cannot read environment variable " + variable + ": " + e.getMessage());
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.tensorseal.internal.store.keys;
 
 import dev.tensorseal.UnsupportedParameterException;
-import java.lang.foreign.Arena;
+import dev.tensorseal.nativebridge.NativeException;
+import dev.tensorseal.nativebridge.internal.ffm.Environment;
 import java.lang.foreign.MemorySegment;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,16 +25,35 @@ public final class EnvironmentText {
         if (variable.isEmpty() || variable.indexOf('=') >= 0 || variable.indexOf('\0') >= 0) {
             throw new UnsupportedParameterException("not an environment variable name: '" + variable + "'");
         }
-        MemorySegment value;
-        try (Arena arena = Arena.ofConfined()) {
-            value = Libc.getenv(arena.allocateFrom(variable));
-        } catch (IllegalCallerException | UnsupportedOperationException | LinkageError e) {
+        if (Environment.unavailableReason() != null) {
             String v = System.getenv(variable);
             return v == null ? null : v.toCharArray();
-        } catch (Throwable t) {
-            throw new UnsupportedParameterException("cannot read environment variable " + variable + ": " + t);
+        }
+        MemorySegment value;
+        try {
+            value = Environment.value(variable);
+        } catch (NativeException e) {
+            throw new UnsupportedParameterException("cannot read environment variable " + variable + ": " + e.getMessage());
         }
         return value == null ? null : decode(value, variable);
+    }
+
+    /**
+     * Zeroes {@code variable}'s value where the process environment holds it (what {@code /proc/PID/environ} shows)
+     * and unsets it; false when it is not set or libc cannot be bound (then the value stays, and so does the JVM's
+     * cached copy if {@link System#getenv} read it). Call it once the value is read for good: a later read finds the
+     * variable unset.
+     */
+    public static boolean scrub(String variable) {
+        if (Environment.unavailableReason() != null) {
+            return false;
+        }
+        try {
+            return Environment.scrub(variable);
+        } catch (NativeException e) {
+            throw new dev.tensorseal.internal.NativeCallException("cannot scrub environment variable " + variable + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static char[] decode(MemorySegment utf8, String variable) {

@@ -60,7 +60,7 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     // ssize_t pread(int fd, void *buf, size_t count, off_t offset);
     private static final MethodHandle pread = errnoSetting("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     // int close(int fd);
     private static final MethodHandle close = errnoSetting("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -80,6 +80,15 @@ final class Libc {
     // long sysconf(int name);
     private static final MethodHandle sysconf = plain("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    // char *getenv(const char *name); sets no errno: NULL means unset
+    private static final MethodHandle getenv = plain("getenv",
+            FunctionDescriptor.of(ADDRESS, ADDRESS));
+    // size_t strlen(const char *s);
+    private static final MethodHandle strlen = plain("strlen",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    // int unsetenv(const char *name);
+    private static final MethodHandle unsetenv = errnoSetting("unsetenv",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
     // char *strerror(int errnum);
     private static final MethodHandle strerror = plain("strerror",
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -207,12 +216,15 @@ final class Libc {
         }
     }
 
-    /** {@code pread(fd, buf, count, offset)}, retried on EINTR: bytes read, 0 at end of file. */
-    static long pread(int fd, long buf, long count, long offset) {
+    /**
+     * {@code pread(fd, buf, buf.byteSize(), offset)}, retried on EINTR: bytes read, 0 at end of file. {@code buf} is
+     * passed as a segment, so its memory stays alive for the call.
+     */
+    static long pread(int fd, MemorySegment buf, long offset) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             while (true) {
-                long n = (long) pread.invokeExact(state, fd, buf, count, offset);
+                long n = (long) pread.invokeExact(state, fd, buf, buf.byteSize(), offset);
                 if (n >= 0) {
                     return n;
                 }
@@ -281,6 +293,29 @@ final class Libc {
             return (long) sysconf.invokeExact(name);
         } catch (Throwable t) {
             throw rethrow("sysconf", t);
+        }
+    }
+
+    /** The value of {@code name} (a NUL-terminated C string) as a view of the process environment, or null when unset. */
+    static MemorySegment getenv(MemorySegment name) {
+        try {
+            MemorySegment p = (MemorySegment) getenv.invokeExact(name);
+            if (p.equals(MemorySegment.NULL)) {
+                return null;
+            }
+            long n = (long) strlen.invokeExact(p);
+            return p.reinterpret(n);
+        } catch (Throwable t) {
+            throw rethrow("getenv", t);
+        }
+    }
+
+    static void unsetenv(MemorySegment name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            check("unsetenv", (int) unsetenv.invokeExact(state, name), state);
+        } catch (Throwable t) {
+            throw rethrow("unsetenv", t);
         }
     }
 
