@@ -7,4 +7,5 @@ module dev.tensorseal.core {
     requires java.xml.crypto;
     requires tools.jackson.core;
     exports dev.tensorseal;
+    uses dev.tensorseal.RemoteStorage;
 }

@@ -4,6 +4,7 @@ import dev.tensorseal.internal.tseal.PassphraseKey;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -41,6 +42,27 @@ public final class SealedFile {
      */
     public static TensorStore open(Path file, TensorStore.Builder settings) throws IOException {
         return TsealFiles.open(file, settings.config()).store();
+    }
+
+    /**
+     * Opens the sealed object at {@code uri} into a store built from {@code settings}, with
+     * {@link RemoteOptions#defaults()}: {@code https://} (with the JDK's trust store), {@code http://} for loopback
+     * hosts, or {@code s3://bucket/key} with tensorseal-remote-s3 on the path. One ranged request reads the header
+     * (authenticated as for a local file); reading a tensor fetches only its chunks, several range requests at once,
+     * each of the version that was opened (a changed object is an {@link IntegrityException}).
+     *
+     * <pre>{@code
+     * TensorStore store = SealedFile.open(URI.create("https://models.example.com/m.tseal"),
+     *         TensorStore.builder().keySource(key));
+     * }</pre>
+     */
+    public static TensorStore open(URI uri, TensorStore.Builder settings) {
+        return open(uri, settings, RemoteOptions.defaults());
+    }
+
+    /** As {@link #open(URI, TensorStore.Builder)} with {@code options} (concurrency, retries, an expected header digest). */
+    public static TensorStore open(URI uri, TensorStore.Builder settings, RemoteOptions options) {
+        return TsealFiles.open(uri, settings.config(), options).store();
     }
 
     /**
@@ -133,6 +155,20 @@ public final class SealedFile {
     /** Authenticates every chunk; throws an {@link IntegrityException} naming the first bad tensor and chunk. */
     public static void verify(Path file, KeySource key) throws IOException {
         TsealFiles.verify(file, key, bytes -> { });
+    }
+
+    /** As {@link #verify(Path, KeySource)} for the object at {@code uri}: every chunk fetched once and authenticated. */
+    public static void verify(URI uri, KeySource key, RemoteOptions options) {
+        TsealFiles.verify(uri, key, options, bytes -> { });
+    }
+
+    /**
+     * The header digest of {@code file} as 64 hex digits: SHA-256 of its header bytes and MAC (FORMAT.md), what
+     * {@code tensorseal inspect} prints and {@link RemoteOptions.Builder#expectHeaderDigest(String)} pins. Read without
+     * a key; it names the exact file (another file, an older version or a rekeyed copy has another digest).
+     */
+    public static String headerDigest(Path file) throws IOException {
+        return java.util.HexFormat.of().formatHex(TsealReader.headerDigest(file));
     }
 
     /** Re-wraps the data keys under {@code newKey} (header rewrite; chunk ciphertext is copied, not re-sealed). */

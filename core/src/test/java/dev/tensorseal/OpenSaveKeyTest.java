@@ -57,6 +57,7 @@ class OpenSaveKeyTest {
         try (KeySource k = StoreFixtures.key(1); Counting counting = new Counting(k);
                 TensorStore reopened = SealedFile.open(file, counting)) {
             assertEquals(1, counting.asked.get(), "KeySource.writeKey calls for one SealedFile.open");
+            assertEquals(1, reopened.list().size(), "the reopened store holds the saved tensor");
         }
     }
 
@@ -138,6 +139,7 @@ class OpenSaveKeyTest {
 
     private static boolean opens(Path f, KeySource k) {
         try (TensorStore s = SealedFile.open(f, k)) {
+            s.list(); // the open itself is the check (header and data keys authenticated under k); any store will do
             return true;
         } catch (IOException | TensorSealException e) {
             return false;

@@ -51,11 +51,12 @@ final class BenchCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: tensorseal bench [--size BYTES] [--threads N] [--json] [--plot FILE.png]
+                usage: tensorseal bench [--size BYTES] [--threads N] [--json] [--plot FILE.png] [--remote-only]
                   --size     tensor size, e.g. 1GiB, 256MiB, 8MiB or plain bytes (default 1GiB)
                   --threads  threads for the all-core figures (default: available processors)
                   --json     print one JSON object instead of a table
-                  --plot     also write a PNG of throughput against chunk size and thread count""";
+                  --plot     also write a PNG of throughput against chunk size and thread count
+                  --remote-only  only the remote figures: a model of --size bytes from a loopback HTTP server""";
     }
 
     @Override
@@ -64,12 +65,14 @@ final class BenchCommand implements Command {
         int threads = Runtime.getRuntime().availableProcessors();
         boolean json = false;
         Path plot = null;
+        boolean remoteOnly = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
                 case "--size" -> size = parseSize(value(args, ++i, a));
                 case "--threads" -> threads = parseThreads(value(args, ++i, a));
                 case "--json" -> json = true;
+                case "--remote-only" -> remoteOnly = true;
                 case "--quiet", "-q" -> { } // accepted on every command; bench draws no progress bar
                 case "--plot" -> plot = Path.of(value(args, ++i, a));
                 default -> throw new UsageException("unknown argument '" + a + "'");
@@ -81,7 +84,7 @@ final class BenchCommand implements Command {
         if (plot != null) {
             Paths.output(plot.toString(), true); // before the benchmark: a bad folder fails in a second, not after minutes
         }
-        Map<String, Object> r = new BenchRun(size, threads, plot, json ? err : out).run();
+        Map<String, Object> r = new BenchRun(size, threads, plot, remoteOnly, json ? err : out).run();
         if (json) {
             out.println(toJson(r));
         } else {
@@ -163,10 +166,12 @@ final class BenchCommand implements Command {
         private final long size;
         private final int threads;
         private final Path plot;
+        private final boolean remoteOnly;
         private final PrintStream log;
         private final Map<String, Object> r = new LinkedHashMap<>();
 
-        BenchRun(long size, int threads, Path plot, PrintStream log) {
+        BenchRun(long size, int threads, Path plot, boolean remoteOnly, PrintStream log) {
+            this.remoteOnly = remoteOnly;
             this.size = size;
             this.threads = threads;
             this.plot = plot;
@@ -190,11 +195,16 @@ final class BenchCommand implements Command {
                 r.put("cpus", Runtime.getRuntime().availableProcessors());
                 r.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version());
                 r.put("warm_up_ms", GcmEngine.named("jce").warmUp() / 1e6);
+                if (remoteOnly) {
+                    RemoteBench.run(ks, size, threads, dir, r, log);
+                    return r;
+                }
                 raw();
                 System.gc(); // the baseline's heap arrays go before the store allocates
                 bc();
                 engines();
                 storeFigures(ks, sealed);
+                RemoteBench.run(ks, size, threads, dir, r, log);
                 coldChild(keyFile, sealed);
                 ratios();
                 if (plot != null) {
@@ -405,11 +415,6 @@ final class BenchCommand implements Command {
         }
 
         /**
-         * Best of {@code rounds} after one warm round: {seal, unseal (open to last byte), close, the warm round's
-         * unseal, the warm round's seal} in GB/s. Each round removes the tensor and seals it again (the store reuses
-         * the removed tensor's ciphertext memory); leaves the tensor "t" in the store.
-         */
-        /**
          * The same one-thread warm read as {@code unseal_gbps}, from the saved .tseal: each chunk read once from the file
          * ({@code pread}) into private memory before the engine sees it, so the ratio is what that protection costs.
          */
@@ -433,6 +438,11 @@ final class BenchCommand implements Command {
             }
         }
 
+        /**
+         * Best of {@code rounds} after one warm round: {seal, unseal (open to last byte), close, the warm round's
+         * unseal, the warm round's seal} in GB/s. Each round removes the tensor and seals it again (the store reuses
+         * the removed tensor's ciphertext memory); leaves the tensor "t" in the store.
+         */
         static double[] sealUnseal(TensorStore s, MemorySegment data, int rounds) {
             long size = data.byteSize();
             double[] best = new double[5];

@@ -3,11 +3,10 @@ package dev.tensorseal.cli;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
-import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,32 +27,41 @@ final class InspectCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: tensorseal inspect FILE.tseal [KEY] [--quiet]\n"
+        return "usage: tensorseal inspect IN.tseal [KEY] [--quiet]\n"
                 + "Without a key nothing printed is authenticated. With a key the header's MAC is checked (chunks are\n"
-                + "not read; use verify for that).\n" + KeyOptions.KEY_HELP;
+                + "not read; use verify for that). The digest line is the SHA-256 of the header and its MAC: pin it with\n"
+                + "--expect-digest when opening the file from a URI.\n" + SealedInput.HELP + "\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse(args, KeyOptions.EXISTING_OPTIONS, Set.of("--quiet"), Map.of("-q", "--quiet"));
-        Path file = Paths.input(a.single(".tseal file"));
+        Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
+        values.addAll(SealedInput.OPTIONS);
+        Set<String> flags = new HashSet<>(SealedInput.FLAGS);
+        flags.add("--quiet");
+        Args a = Args.parse(args, values, flags, Map.of("-q", "--quiet"));
+        SealedInput in = SealedInput.of(a.single(".tseal file or URI"), a);
         TsealHeader h;
+        String digest;
         String status;
         if (KeyOptions.present(a, "--")) {
-            try (KeySource key = KeyOptions.forExisting(a, file, err)) {
-                TsealFiles.Opened o = TsealFiles.open(file, key);
+            try (KeySource key = in.key(a, err)) {
+                TsealFiles.Opened o = in.open(key);
                 h = o.header();
+                digest = HexFormat.of().formatHex(o.headerDigest());
                 o.store().close(); // opening verified the key check and the header MAC; the store is not needed
-
             }
             status = "verified (key check and header MAC match)";
         } else {
-            h = TsealReader.readUnverified(file);
+            SealedInput.Unverified u = in.unverified();
+            h = u.header();
+            digest = u.digestHex();
             status = "UNVERIFIED (no key given: nothing below is authenticated)";
         }
-        out.println("file:    " + file + " (" + h.totalFileBytes() + " bytes, format " + TsealHeader.VERSION + ", id "
+        out.println("file:    " + in.name() + " (" + h.totalFileBytes() + " bytes, format " + TsealHeader.VERSION + ", id "
                 + HexFormat.of().formatHex(h.fileId()) + ")");
         out.println("header:  " + status);
+        out.println("digest:  " + digest + " (SHA-256 of header and MAC)");
         out.println("key:     " + (h.kdf() == null ? "raw 256-bit key" : "passphrase (Argon2id " + h.kdf().memoryKiB()
                 + " KiB, " + h.kdf().iterations() + " passes, " + h.kdf().parallelism() + " lanes)")
                 + ", " + h.keys().size() + " data key(s)");

@@ -3,9 +3,12 @@ package dev.tensorseal.cli;
 import dev.tensorseal.KdfLimits;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
+import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.Wipe;
 import dev.tensorseal.internal.crypto.Argon2id;
 import dev.tensorseal.internal.store.keys.EnvironmentText;
+import dev.tensorseal.internal.tseal.KdfParams;
+import dev.tensorseal.internal.tseal.PassphraseKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The key options: {@code --key-file FILE}, {@code --key-env VAR} (64 hex digits or base64) or
@@ -49,12 +53,32 @@ final class KeyOptions {
 
     /** The key that opens {@code file} (for a passphrase: with the Argon2id salt and costs recorded in it). */
     static KeySource forExisting(Args a, Path file, PrintStream err) throws IOException {
-        return source(a, "--", file, err);
+        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)), err);
+    }
+
+    /**
+     * A key for an existing remote file; {@code kdf} reads the Argon2id parameters its (unverified) header records
+     * (null: sealed under a raw key) only when a passphrase is given. Their cost is bounded as for a local file.
+     */
+    static KeySource forExisting(Args a, Supplier<KdfParams> kdf, String name, PrintStream err) throws IOException {
+        return source(a, "--", p -> {
+            KdfParams params = kdf.get();
+            if (params == null) {
+                throw new UnsupportedParameterException(name + " was sealed under a key, not a passphrase");
+            }
+            limits(a).check(params.memoryKiB(), params.iterations(), name);
+            return new PassphraseKey(p, params);
+        }, err);
+    }
+
+    /** Makes the key for an existing file from a passphrase (which the caller wipes afterwards). */
+    private interface FromPassphrase {
+        KeySource key(char[] passphrase) throws IOException;
     }
 
     /** A key for a new file: for a passphrase, a fresh salt. */
     static KeySource forNew(Args a, String prefix, PrintStream err) throws IOException {
-        return source(a, prefix, null, err);
+        return source(a, prefix, SealedFile::newPassphraseKey, err);
     }
 
     private static List<String> options(String prefix) {
@@ -65,7 +89,7 @@ final class KeyOptions {
         return out;
     }
 
-    private static KeySource source(Args a, String prefix, Path existing, PrintStream err) throws IOException {
+    private static KeySource source(Args a, String prefix, FromPassphrase fromPassphrase, PrintStream err) throws IOException {
         List<String> names = options(prefix);
         List<String> given = names.stream().filter(o -> a.value(o).isPresent()).toList();
         if (given.size() != 1) {
@@ -92,8 +116,7 @@ final class KeyOptions {
             if (passphrase.length == 0) {
                 throw new UsageException("environment variable " + value + " is empty");
             }
-            return existing == null ? SealedFile.newPassphraseKey(passphrase)
-                    : SealedFile.passphraseKeyFor(existing, passphrase, limits(a));
+            return fromPassphrase.key(passphrase);
         } finally {
             Wipe.wipe(passphrase);
         }

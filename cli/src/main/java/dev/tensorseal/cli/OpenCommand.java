@@ -31,26 +31,29 @@ final class OpenCommand implements Command {
                 + "export and leaves no output (a sharded export verifies every chunk before writing its first shard, and\n"
                 + "removes the shards it wrote if a later one fails). Existing files, shards included, are replaced only\n"
                 + "with --force.\n"
-                + KeyOptions.KEY_HELP;
+                + SealedInput.HELP + "\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
+        values.addAll(SealedInput.OPTIONS);
         values.add("--out");
-        Args a = Args.parse(args, values, Set.of("--force", "--quiet"), Map.of("-o", "--out", "-q", "--quiet"));
-        Path in = Paths.input(a.single("input .tseal file"));
+        Set<String> flags = new HashSet<>(SealedInput.FLAGS);
+        flags.addAll(Set.of("--force", "--quiet"));
+        Args a = Args.parse(args, values, flags, Map.of("-o", "--out", "-q", "--quiet"));
+        SealedInput in = SealedInput.of(a.single("input .tseal file or URI"), a);
         Path target = Paths.output(a.required("--out"), a.flag("--force"));
         TsealHeader header;
-        try (KeySource key = KeyOptions.forExisting(a, in, err)) {
+        try (KeySource key = in.key(a, err)) {
             // The header is authenticated before any field of it is used, even for the progress total.
-            TsealFiles.Opened opened = TsealFiles.open(in, key);
+            TsealFiles.Opened opened = in.open(key);
             header = opened.header();
             long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
             try (Progress progress = Progress.start("open", total, a.flag("--quiet"), err)) {
                 if (header.metadata().getOrDefault("source", "").equals("sharded")) {
                     // Shards are renamed into place one by one: authenticate everything before the first one lands.
-                    TsealFiles.verify(in, key, bytes -> { });
+                    in.verify(key, bytes -> { });
                 }
                 TsealFiles.export(opened, target, progress, a.flag("--force"));
             }

@@ -4,8 +4,12 @@ import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import dev.tensorseal.internal.tseal.TsealReader;
+import dev.tensorseal.RemoteOptions;
+import dev.tensorseal.RemoteStorage;
+import dev.tensorseal.internal.remote.RemoteTseal;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -30,7 +34,10 @@ final class SealCommand implements Command {
         return "usage: tensorseal seal IN -o OUT.tseal KEY [--force] [--quiet] [--follow-shard-links]\n"
                 + "IN: model.safetensors | model.safetensors.index.json (sharded) | model.onnx\n"
                 + "A shard that is a symbolic link to a file outside the index's folder is refused unless --follow-shard-links\n"
-                + "(a Hugging Face cache snapshot links its shards to ../../blobs).\n" + KeyOptions.KEY_HELP;
+                + "(a Hugging Face cache snapshot links its shards to ../../blobs).\n"
+                + "OUT may be s3://bucket/key: sealed to a temporary file, then sent as a multipart upload (a failed upload\n"
+                + "is aborted: nothing is left under the key). S3 settings: AWS_REGION, TENSORSEAL_S3_ENDPOINT,\n"
+                + "TENSORSEAL_S3_PATH_STYLE=true; credentials from the AWS default chain.\n" + KeyOptions.KEY_HELP;
     }
 
     @Override
@@ -40,7 +47,49 @@ final class SealCommand implements Command {
         Args a = Args.parse(args, values, Set.of("--force", "--quiet", "--follow-shard-links"),
                 Map.of("-o", "--out", "-q", "--quiet"));
         Path in = Paths.input(a.single("input file"));
-        Path target = Paths.output(a.required("--out"), a.flag("--force"));
+        String out0 = a.required("--out");
+        if (out0.contains("://")) {
+            URI uri;
+            try {
+                uri = new URI(out0);
+            } catch (java.net.URISyntaxException e) {
+                throw new UsageException("not a valid URI: " + e.getMessage());
+            }
+            return sealToRemote(in, uri, a, out, err);
+        }
+        Path target = Paths.output(out0, a.flag("--force"));
+        seal(in, target, a, err);
+        TsealHeader h = TsealReader.readUnverified(target);
+        long bytes = h.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+        out.println("sealed " + h.tensors().size() + " tensors (" + bytes + " bytes) from " + in + " into " + target
+                + " (" + Files.size(target) + " bytes)");
+        return 0;
+    }
+
+    /** Seals into a temporary file (deleted afterwards, whatever happens), then uploads it whole. */
+    private static int sealToRemote(Path in, URI target, Args a, PrintStream out, PrintStream err) throws IOException {
+        RemoteOptions options = RemoteOptions.defaults();
+        RemoteStorage storage = RemoteTseal.storageFor(target, options);
+        Path dir = Files.createTempDirectory("tensorseal-seal-");
+        Path local = dir.resolve("upload.tseal");
+        try {
+            seal(in, local, a, err);
+            long size = Files.size(local);
+            try (Progress progress = Progress.start("upload", size, a.flag("--quiet"), err)) {
+                storage.upload(local, target, options, a.flag("--force"), progress);
+            }
+            TsealHeader h = TsealReader.readUnverified(local);
+            long bytes = h.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
+            out.println("sealed " + h.tensors().size() + " tensors (" + bytes + " bytes) from " + in + " into " + target
+                    + " (" + size + " bytes, uploaded)");
+            return 0;
+        } finally {
+            Files.deleteIfExists(local);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void seal(Path in, Path target, Args a, PrintStream err) throws IOException {
         String name = in.getFileName().toString();
         try (KeySource key = KeyOptions.forNew(a, "--", err);
                 Progress progress = Progress.start("seal", name.endsWith(".json") ? -1 : Files.size(in), a.flag("--quiet"), err)) {
@@ -52,10 +101,5 @@ final class SealCommand implements Command {
                 throw new UsageException("cannot tell the format of " + in + ": expected .safetensors, .json (shard index) or .onnx");
             }
         }
-        TsealHeader h = TsealReader.readUnverified(target);
-        long bytes = h.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
-        out.println("sealed " + h.tensors().size() + " tensors (" + bytes + " bytes) from " + in + " into " + target
-                + " (" + Files.size(target) + " bytes)");
-        return 0;
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
     private static final List<String> FIELDS = List.of("raw_jce_gbps", "seal_gbps", "unseal_gbps", "unseal_ratio", "seal_ratio",
             "close_gbps", "parallel_unseal_gbps", "threads", "slice_read_us", "chunk_open_us", "verify_gbps", "overhead_ratio",
-            "cold_unseal_gbps", "bc_gbps", "file_unseal_gbps", "file_unseal_ratio");
+            "cold_unseal_gbps", "bc_gbps", "file_unseal_gbps", "file_unseal_ratio", "remote_load_gbps", "remote_plain_gbps",
+            "remote_first_tensor_ms", "local_first_tensor_ms");
 
     @Test
     void jsonHasEveryFieldPositive() {

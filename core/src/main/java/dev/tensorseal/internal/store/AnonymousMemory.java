@@ -1,5 +1,7 @@
 package dev.tensorseal.internal.store;
 
+import dev.tensorseal.CapacityException;
+import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.NativeCallException;
 import dev.tensorseal.nativebridge.NativeException;
 import dev.tensorseal.nativebridge.internal.ffm.AnonymousPages;
@@ -13,9 +15,10 @@ import java.lang.foreign.MemorySegment;
  * (BENCHMARKS.md). Anonymous mappings are already zero, and with {@code MADV_HUGEPAGE} the kernel
  * faults them in 2 MiB at a time. The calls are the native bridge's libc binding (errno captured per
  * call); a failed one is a {@link NativeCallException} with {@code strerror}'s text. Where libc cannot
- * be bound (not Linux, no native access), the arena is used.
+ * be bound (not Linux, no native access), the arena is used. Public for the remote reader's {@link #reserve};
+ * the package is not exported.
  */
-final class AnonymousMemory {
+public final class AnonymousMemory {
     /** Below this, the arena's allocation is as fast and avoids two system calls. */
     static final long MIN_BYTES = 2L << 20;
 
@@ -49,6 +52,30 @@ final class AnonymousMemory {
     @SuppressWarnings("restricted") // the address is our own mapping of exactly `bytes`
     private static MemorySegment asSegment(long address, long bytes, Arena arena) {
         return MemorySegment.ofAddress(address).reinterpret(bytes, arena, s -> unmap(address, bytes));
+    }
+
+    /**
+     * {@code bytes} of address space with no memory behind it ({@code PROT_NONE}, no swap reserved), for slices
+     * that stand for a remote object's chunks: they are only ever compared by address, and any access faults
+     * instead of reading something that was never authenticated. Released with {@code arena}.
+     *
+     * @throws UnsupportedParameterException where libc cannot be bound (no native access)
+     * @throws CapacityException when {@code mmap} cannot reserve the range (address space or map count exhausted)
+     */
+    public static MemorySegment reserve(Arena arena, long bytes) {
+        String unavailable = AnonymousPages.unavailableReason();
+        if (unavailable != null) {
+            throw new UnsupportedParameterException("opening a remote .tseal needs native access (" + unavailable
+                    + "): run java with --enable-native-access=dev.tensorseal.core (or ALL-UNNAMED on the class path)");
+        }
+        long size = Math.max(bytes, 1);
+        long address;
+        try {
+            address = AnonymousPages.reserve(size);
+        } catch (NativeException e) {
+            throw new CapacityException("cannot reserve " + size + " bytes of address space: " + e.getMessage());
+        }
+        return asSegment(address, size, arena);
     }
 
     private static void unmap(long address, long bytes) {

@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
  * allocates nothing of its own.
  *
  * <p>Engines see only private memory. A chunk of a mapped {@code .tseal} is read once from the file into the
- * lane's own buffer before it is authenticated or decrypted ({@link MappedSource}): another process writing
+ * lane's own buffer before it is authenticated or decrypted ({@link ChunkSource}): another process writing
  * the file can change only what that one read sees, which the tag check covers, and a file truncated under
  * the mapping is an {@link IntegrityException} instead of a fault in native code. Mapped plaintext input (a
  * safetensors file being sealed) is likewise copied into the lane's hardened scratch first.
@@ -42,7 +42,7 @@ final class ChunkCrypto implements AutoCloseable {
     private final PlaintextMemory scratchMemory;
     /** Lane buffers for copies of mapped ciphertext (not secret), kept for the next lane. */
     private final ConcurrentLinkedQueue<MemorySegment> copyBuffers = new ConcurrentLinkedQueue<>();
-    private volatile MappedSource source;
+    private volatile ChunkSource source;
 
     /**
      * @param staging       budgeted plaintext memory for sealing from a confined segment in parallel
@@ -59,12 +59,12 @@ final class ChunkCrypto implements AutoCloseable {
         this.scratchMemory = scratchMemory;
     }
 
-    /** The file the store's mapped chunks are read from (once each, into private memory). */
-    void source(MappedSource source) {
+    /** The file or remote object the store's file-backed chunks are read from (once each, into private memory). */
+    void source(ChunkSource source) {
         this.source = source;
     }
 
-    MappedSource source() {
+    ChunkSource source() {
         return source;
     }
 
@@ -107,7 +107,7 @@ final class ChunkCrypto implements AutoCloseable {
                 for (int j = lo; j < hi; j++) {
                     int i = first + j;
                     int n = meta.plainBytes(i);
-                    MemorySegment ct = lane.privateCiphertext(sealedChunk(table, i, n), i);
+                    MemorySegment ct = lane.privateCiphertext(table, i, n, first + hi);
                     InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
                     long ps = meta.plainOffset(i);
                     long a = Math.max(ps, from);
@@ -141,7 +141,7 @@ final class ChunkCrypto implements AutoCloseable {
             for (int j = lo; j < hi; j++) {
                 int i = first + j;
                 int n = meta.plainBytes(i);
-                MemorySegment ct = lane.privateCiphertext(sealedChunk(table, i, n), i);
+                MemorySegment ct = lane.privateCiphertext(table, i, n, first + hi);
                 InsecureNonceAesGcm c = lane.prepare(table.key(i), i, table.generation(i));
                 try {
                     c.authenticate(lane.nonce, lane.aad, ct);
@@ -272,7 +272,11 @@ final class ChunkCrypto implements AutoCloseable {
             runHere(task, meta, items);
             return;
         }
-        int parts = Math.min(parallelism, items);
+        // A remote source's lanes mostly wait on the network (the pool adds a thread for each one blocked in a
+        // CompletableFuture wait), so it gets as many lanes as reads it wants in flight.
+        ChunkSource file = source;
+        int lanes = file == null ? parallelism : Math.max(parallelism, file.concurrency());
+        int parts = Math.min(lanes, items);
         List<Callable<Void>> calls = new ArrayList<>(parts);
         for (int p = 0; p < parts; p++) {
             int lo = (int) ((long) items * p / parts);
@@ -307,7 +311,7 @@ final class ChunkCrypto implements AutoCloseable {
             pool.shutdownNow();
         }
         copyBuffers.clear();
-        MappedSource file = source;
+        ChunkSource file = source;
         if (file != null) {
             file.close();
         }
@@ -338,6 +342,10 @@ final class ChunkCrypto implements AutoCloseable {
         private DataKey key;
         private InsecureNonceAesGcm instance;
         private MemorySegment ciphertextCopy;
+        /** Adjacent chunks read from a remote source in one request: file bytes {@code runFrom..runTo}. */
+        private MemorySegment run;
+        private long runFrom;
+        private long runTo;
         private PlaintextMemory.Block plaintextCopy;
         private long plaintextCopyUsed;
 
@@ -359,10 +367,21 @@ final class ChunkCrypto implements AutoCloseable {
             return instance;
         }
 
-        /** {@code sealed} itself, or where it lies in a file mapping, the lane's private copy of it. */
-        MemorySegment privateCiphertext(MemorySegment sealed, int chunk) {
-            if (!sealed.isMapped()) {
+        /**
+         * Chunk {@code chunk} of {@code table} (checked to hold {@code plainBytes} + 16 bytes): the store's own
+         * ciphertext, or where it stands for bytes of the store's file or remote object, the lane's private copy
+         * of them; {@code runEnd} (exclusive) is the last chunk this lane will read next, in order, so a remote
+         * source can fetch the chunks up to it in one request.
+         */
+        MemorySegment privateCiphertext(ChunkTable table, int chunk, int plainBytes, int runEnd) {
+            MemorySegment sealed = sealedChunk(table, chunk, plainBytes);
+            ChunkSource file = owner.source;
+            boolean fromSource = file != null && file.covers(sealed);
+            if (!fromSource && !sealed.isMapped()) {
                 return sealed;
+            }
+            if (fromSource && file.runBytes() > 0) {
+                return fromRun(file, table, chunk, runEnd, sealed);
             }
             long n = sealed.byteSize();
             if (ciphertextCopy == null || ciphertextCopy.byteSize() < n) {
@@ -371,13 +390,41 @@ final class ChunkCrypto implements AutoCloseable {
                 }
                 ciphertextCopy = owner.takeCopyBuffer(n);
             }
-            MappedSource file = owner.source;
-            if (file != null && file.covers(sealed)) {
+            if (fromSource) {
                 file.copy(sealed, ciphertextCopy, 0, meta.name(), chunk);
             } else {
                 copyFromMapping("the mapped ciphertext", sealed, 0, ciphertextCopy, n, chunk);
             }
             return ciphertextCopy.asSlice(0, n);
+        }
+
+        /**
+         * {@code sealed} out of the lane's current run, first reading the next run where it is not in it: the
+         * chunks from {@code chunk} on that are adjacent in the file, up to {@code runEnd} and the source's
+         * {@link ChunkSource#runBytes()}. Each byte is still read once, into this lane's private buffer.
+         */
+        private MemorySegment fromRun(ChunkSource file, ChunkTable table, int chunk, int runEnd, MemorySegment sealed) {
+            long at = file.offsetOf(sealed);
+            long n = sealed.byteSize();
+            if (run == null || at < runFrom || at + n > runTo) {
+                long end = at + n;
+                for (int j = chunk + 1; j < runEnd; j++) {
+                    MemorySegment next = table.chunk(j);
+                    if (!file.covers(next) || file.offsetOf(next) != end || end + next.byteSize() - at > file.runBytes()) {
+                        break;
+                    }
+                    end += next.byteSize();
+                }
+                if (run == null || run.byteSize() < end - at) {
+                    // Ciphertext is not secret: GC-managed memory, sized for the largest run.
+                    run = Arena.ofAuto().allocate(Math.max(end - at, file.runBytes()), 64);
+                }
+                runFrom = at;
+                runTo = at; // empty until the read below completes: a failed read leaves no stale run
+                file.read(at, end - at, run, 0, meta.name(), chunk);
+                runTo = end;
+            }
+            return run.asSlice(at - runFrom, n);
         }
 
         /**

@@ -20,9 +20,9 @@ public final class ChunkPlan {
     private final byte[] aad;
     private final byte[] nonce = new byte[ChunkAad.NONCE_BYTES];
     private final int prefixLength;
-    private final MappedSource source;
+    private final ChunkSource source;
 
-    ChunkPlan(ChunkTable table, MappedSource source) {
+    ChunkPlan(ChunkTable table, ChunkSource source) {
         this.table = table;
         this.source = source;
         TensorMeta meta = table.meta;
@@ -65,7 +65,7 @@ public final class ChunkPlan {
 
     /**
      * Copies chunk {@code chunk}'s ciphertext || tag into {@code target} at {@code targetOffset}: for a chunk of a
-     * mapped file, read once from the file ({@link MappedSource}), so what the device checks is what it decrypts
+     * mapped file, read once from the file ({@link ChunkSource}), so what the device checks is what it decrypts
      * and a truncated file is an {@link IntegrityException}, not a fault.
      */
     public void copySealedChunk(int chunk, MemorySegment target, long targetOffset) {

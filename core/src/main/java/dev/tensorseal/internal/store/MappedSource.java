@@ -15,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * Bouncy Castle engines run then, neither of which can crash), chunks are copied from the mapping instead and a
  * fault the JDK reports in time becomes the same exception.
  */
-public final class MappedSource implements AutoCloseable {
+public final class MappedSource implements ChunkSource {
     private final String name;
     private final MemorySegment map;
     private final PositionalFile file;
@@ -32,14 +32,14 @@ public final class MappedSource implements AutoCloseable {
         this.file = file;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
-    /** True when {@code segment} lies inside this source's mapping. */
-    public boolean covers(MemorySegment segment) {
-        long at = segment.address() - map.address();
-        return segment.isMapped() && at >= 0 && at <= map.byteSize() - segment.byteSize();
+    @Override
+    public MemorySegment range() {
+        return map;
     }
 
     /**
@@ -49,6 +49,7 @@ public final class MappedSource implements AutoCloseable {
      * @throws IntegrityException naming the file, {@code tensor} (may be null) and {@code chunk} when the file
      *         is shorter than the bytes asked for: it shrank or was replaced in place after it was opened
      */
+    @Override
     public void read(long fileOffset, long bytes, MemorySegment target, long targetOffset, String tensor, long chunk) {
         MemorySegment dst = target.asSlice(targetOffset, bytes);
         if (file != null) {
@@ -62,11 +63,6 @@ public final class MappedSource implements AutoCloseable {
         } catch (InternalError e) { // the JDK's report of a fault (SIGBUS) in a copy from a mapping
             throw fileChanged(name, tensor, chunk);
         }
-    }
-
-    /** Copies {@code chunk}, a slice of this source's mapping, into {@code target} at {@code targetOffset}. */
-    public void copy(MemorySegment chunk, MemorySegment target, long targetOffset, String tensor, long chunkIndex) {
-        read(chunk.address() - map.address(), chunk.byteSize(), target, targetOffset, tensor, chunkIndex);
     }
 
     /**

@@ -93,21 +93,26 @@ public final class SealedStore implements AutoCloseable {
         return restore(config, snapshot, null);
     }
 
+    /** The file or remote object this store's file-backed chunks are read through, or null. */
+    public ChunkSource source() {
+        return crypto.source();
+    }
+
     /**
      * As {@link #restore(StoreConfig, StoreSnapshot)} for a snapshot whose chunks are slices of {@code source}'s
-     * mapping: every read of them goes through {@code source} (once, into private memory), and the store closes
-     * it when it closes. On failure {@code source} is closed too.
+     * range (a file's mapping, a remote object's reservation): every read of them goes through {@code source} (once,
+     * into private memory), and the store closes it when it closes. On failure {@code source} is closed too.
      */
-    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, MappedSource source) {
+    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, ChunkSource source) {
         return restore(config, snapshot, source, config.keySource());
     }
 
     /**
-     * As {@link #restore(StoreConfig, StoreSnapshot, MappedSource)} where {@code config}'s key source holds a key
+     * As {@link #restore(StoreConfig, StoreSnapshot, ChunkSource)} where {@code config}'s key source holds a key
      * already loaded from {@code origin} (so the open asks {@code origin} once): the store remembers {@code origin} as
      * its key's source ({@link #keySource()}: what a save records, e.g. a passphrase's Argon2id parameters).
      */
-    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, MappedSource source, KeySource origin) {
+    public static SealedStore restore(StoreConfig config, StoreSnapshot snapshot, ChunkSource source, KeySource origin) {
         if (snapshot.formatVersion() != ChunkAad.FORMAT_VERSION) {
             throw new dev.tensorseal.UnsupportedParameterException("store format version " + snapshot.formatVersion()
                     + " is not supported; this build reads version " + ChunkAad.FORMAT_VERSION);
@@ -192,9 +197,9 @@ public final class SealedStore implements AutoCloseable {
     /**
      * What a save writes, taken in one hold of the store's lock so that no rekey can fall between them: the snapshot,
      * a copy of the master key its data keys are wrapped under (zeroed when this closes), that key's source, and the
-     * file the snapshot's mapped chunks are read from (null when none are).
+     * file or remote object the snapshot's file-backed chunks are read through (null when none are).
      */
-    public record SaveState(StoreSnapshot snapshot, SecretBytes master, KeySource origin, MappedSource source)
+    public record SaveState(StoreSnapshot snapshot, SecretBytes master, KeySource origin, ChunkSource source)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -889,6 +894,10 @@ public final class SealedStore implements AutoCloseable {
     @Override
     public void close() {
         List<String> leaked;
+        ChunkSource source = crypto.source();
+        if (source != null) {
+            source.cancel(); // a read waiting on the network holds the structure lock: make it give up first
+        }
         structure.writeLock().lock();
         try {
             if (closed) {

@@ -3,6 +3,7 @@ package dev.tensorseal.internal.tseal;
 import dev.tensorseal.DType;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.TensorStore;
@@ -14,6 +15,7 @@ import dev.tensorseal.internal.onnx.OnnxFormatException;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
 import dev.tensorseal.internal.onnx.OnnxModel;
 import dev.tensorseal.internal.onnx.OnnxRestore;
+import dev.tensorseal.internal.remote.RemoteTseal;
 import dev.tensorseal.internal.safetensors.SafetensorsEntry;
 import dev.tensorseal.internal.safetensors.SafetensorsFile;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
@@ -31,6 +33,7 @@ import dev.tensorseal.nativebridge.SecureMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,13 +71,13 @@ public final class TsealFiles {
         return TensorStore.builder().keySource(key).build();
     }
 
-    static StoreConfig config(KeySource key) {
+    public static StoreConfig config(KeySource key) {
         return new StoreConfig(key, GcmEngine.defaultName(), TensorMeta.DEFAULT_CHUNK_BYTES, 1L << 30, Runtime.getRuntime().availableProcessors(),
                 HardenedPlaintextMemory.system(), NonceObserver.NONE, new SecureRandom());
     }
 
-    /** An opened file: its authenticated header and a store over its mapped chunks. */
-    public record Opened(TsealHeader header, TensorStore store) {}
+    /** An opened file: its authenticated header, a store over its chunks, and its header digest (SHA-256 of header and MAC). */
+    public record Opened(TsealHeader header, TensorStore store, byte[] headerDigest) {}
 
     /** Opens {@code file} into a store; the mapping is released when the store becomes unreachable. */
     public static Opened open(Path file, KeySource key) throws IOException {
@@ -87,18 +90,31 @@ public final class TsealFiles {
      */
     public static Opened open(Path file, StoreConfig config) throws IOException {
         try (LoadedKey once = LoadedKey.of(config.keySource())) {
-            return open(file, TsealReader.open(file, once, Arena.ofAuto()), config, once);
+            return open(TsealReader.open(file, once, Arena.ofAuto()), config, once);
         }
     }
 
-    private static Opened open(Path file, TsealReader.Opened o, StoreConfig config, LoadedKey once) {
+    /**
+     * Opens the object at {@code uri} (https, loopback http, or a scheme a {@link dev.tensorseal.RemoteStorage} on the
+     * class path reads) into a store with the settings of {@code config}; its chunks are fetched when read. As for a
+     * file, the key source is asked once for the header check and the store, and only after the header digest the
+     * options pin (if any) matched.
+     */
+    public static Opened open(URI uri, StoreConfig config, RemoteOptions options) {
+        try (LoadedKey once = LoadedKey.onFirstUse(config.keySource())) {
+            return open(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, once, options, Arena.ofAuto()), config, once);
+        }
+    }
+
+    /** Opens an already authenticated file or object into a store whose key is {@code once}, loaded from config's source. */
+    private static Opened open(TsealReader.Opened o, StoreConfig config, LoadedKey once) {
         SealedStore s;
         try {
             s = SealedStore.restore(config.withKeySource(once), o.snapshot(), o.source(), config.keySource());
         } catch (IntegrityException e) {
-            throw new IntegrityException(file.getFileName() + ": a data key does not unwrap under this key: " + e.getMessage());
+            throw new IntegrityException(o.source().name() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
-        return new Opened(o.header(), StoreBridge.wrap(s));
+        return new Opened(o.header(), StoreBridge.wrap(s), o.headerDigest());
     }
 
     /**
@@ -368,17 +384,26 @@ public final class TsealFiles {
      * chunk (or the offset of the first modified padding byte).
      */
     public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
-        Opened o;
         try (LoadedKey once = LoadedKey.of(key)) { // asked once for the header and the store
-            TsealReader.Opened file = TsealReader.open(in, once, Arena.ofAuto());
-            try {
-                TsealReader.checkGaps(file, in.getFileName().toString());
-            } catch (RuntimeException e) {
-                file.source().close();
-                throw e;
-            }
-            o = open(in, file, config(key), once);
+            verify(TsealReader.open(in, once, Arena.ofAuto()), key, once, progress);
         }
+    }
+
+    /** As {@link #verify(Path, KeySource, LongConsumer)} for the object at {@code uri}. */
+    public static void verify(URI uri, KeySource key, RemoteOptions options, LongConsumer progress) {
+        try (LoadedKey once = LoadedKey.onFirstUse(key)) { // asked once, after the digest check, for the header and the store
+            verify(RemoteTseal.open(RemoteTseal.storageFor(uri, options), uri, once, options, Arena.ofAuto()), key, once, progress);
+        }
+    }
+
+    private static void verify(TsealReader.Opened file, KeySource key, LoadedKey once, LongConsumer progress) {
+        try {
+            TsealReader.checkGaps(file, file.source().name());
+        } catch (RuntimeException e) {
+            file.source().close();
+            throw e;
+        }
+        Opened o = open(file, config(key), once);
         try (TensorStore store = o.store()) {
             SealedStore s = StoreBridge.unwrap(store);
             for (TsealHeader.Entry e : o.header().tensors()) {

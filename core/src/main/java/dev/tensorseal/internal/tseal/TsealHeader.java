@@ -163,7 +163,7 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
     }
 
     /** Decodes an authenticated header region; structural errors are integrity errors (the MAC already passed). */
-    static TsealHeader decode(ByteBuffer header, String source) {
+    public static TsealHeader decode(ByteBuffer header, String source) {
         Prefix p = decodePrefix(header, source);
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(PREFIX_BYTES);
         try {

@@ -4,6 +4,7 @@ import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.internal.store.ChunkAad;
+import dev.tensorseal.internal.store.ChunkSource;
 import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import dev.tensorseal.nativebridge.PositionalFile;
@@ -33,15 +34,33 @@ public final class TsealReader {
         }
     }
 
-    /** The key-derivation parameters in the (unauthenticated) header, or null when sealed under a raw key. */
-    public static KdfParams kdfOf(Path path) throws IOException {
+    /** The header digest of {@code path} ({@link #headerDigest}), read without a key. */
+    public static byte[] headerDigest(Path path) throws IOException {
         try (FileChannel ch = channel(path)) {
-            return TsealHeader.decodePrefix(readRegion(ch, path), path.getFileName().toString()).kdf();
+            ByteBuffer region = readRegion(ch, path);
+            ByteBuffer mac = ByteBuffer.allocate(TsealHeader.MAC_BYTES);
+            readFully(ch, mac, region.remaining());
+            return headerDigest(region, mac.array());
         }
     }
 
-    /** The authenticated header, the chunks as a snapshot (slices of the mapping), and the mapping's reader ({@link MappedSource}). */
-    public record Opened(TsealHeader header, StoreSnapshot snapshot, MemorySegment file, MappedSource source) {}
+    /** The key-derivation parameters in the (unauthenticated) header, or null when sealed under a raw key. */
+    public static KdfParams kdfOf(Path path) throws IOException {
+        try (FileChannel ch = channel(path)) {
+            return kdfOf(readRegion(ch, path), path.getFileName().toString());
+        }
+    }
+
+    /** The key-derivation parameters in {@code region}'s (unauthenticated) fixed prefix, or null for a raw key. */
+    public static KdfParams kdfOf(ByteBuffer region, String source) {
+        return TsealHeader.decodePrefix(region, source).kdf();
+    }
+
+    /**
+     * An authenticated header, the chunks as a snapshot (slices of {@code file}: the mapping, or a remote object's
+     * reserved range), their reader, and the SHA-256 of the header bytes and MAC ({@link #headerDigest}).
+     */
+    public record Opened(TsealHeader header, StoreSnapshot snapshot, MemorySegment file, ChunkSource source, byte[] headerDigest) {}
 
     /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
     public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
@@ -63,45 +82,97 @@ public final class TsealReader {
         String source = path.getFileName().toString();
         try (FileChannel ch = FileChannel.open(same, StandardOpenOption.READ)) {
             ByteBuffer region = readRegion(ch, path);
-            TsealHeader.Prefix prefix = TsealHeader.decodePrefix(region, source);
-            try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
-                if (!keys.keyCheckMatches(prefix.keyCheck())) {
-                    throw new IntegrityException(source + ": wrong key (the key check value does not match " + key.description() + ")");
-                }
-                ByteBuffer macStored = ByteBuffer.allocate(TsealHeader.MAC_BYTES);
-                readFully(ch, macStored, prefix.headerBytes());
-                byte[] regionBytes = new byte[region.remaining()];
-                region.duplicate().get(regionBytes);
-                if (!java.security.MessageDigest.isEqual(keys.mac(regionBytes), macStored.array())) {
-                    throw new IntegrityException(source + ": header authentication failed: a header byte was changed");
-                }
-            }
+            ByteBuffer macStored = ByteBuffer.allocate(TsealHeader.MAC_BYTES);
+            readFully(ch, macStored, region.remaining());
             long size = ch.size();
-            if (size != prefix.totalFileBytes()) {
-                throw new IntegrityException(source + ": file is " + size + " bytes but its header says "
-                        + prefix.totalFileBytes() + ": bytes were " + (size > prefix.totalFileBytes() ? "appended" : "removed"));
-            }
-            TsealHeader header = TsealHeader.decode(region, source);
+            TsealHeader header = authenticate(region, macStored.array(), size, source, key);
             MemorySegment map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            List<StoreSnapshot.Tensor> tensors = new ArrayList<>();
-            long dataStart = prefix.headerBytes() + TsealHeader.MAC_BYTES;
-            long previousEnd = dataStart;
-            for (TsealHeader.Entry e : header.tensors()) {
-                long end = e.endBytes();
-                if (e.dataOffsetBytes() < previousEnd || end > size || end < e.dataOffsetBytes()) {
-                    throw new IntegrityException(source + ": tensor " + TsealFiles.printable(e.info().name()) + " data at " + e.dataOffsetBytes()
-                            + " overlaps the header or another tensor, or runs past the end");
-                }
-                previousEnd = end;
-                MemorySegment[] chunks = new MemorySegment[(int) e.chunkCount()];
-                for (int c = 0; c < chunks.length; c++) {
-                    chunks[c] = map.asSlice(e.chunkOffsetBytes(c), e.chunkBytes(c));
-                }
-                tensors.add(new StoreSnapshot.Tensor(e.tensorId(), e.info(), e.chunkSizeBytes(), e.keyIndex(), e.generations(), chunks));
-            }
-            return new Opened(header, new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors), map,
-                    new MappedSource(source, map, pread));
+            return new Opened(header, snapshot(header, region.remaining(), map, source), map, new MappedSource(source, map, pread),
+                    headerDigest(region, macStored.array()));
         }
+    }
+
+    /**
+     * Checks {@code region} (the header bytes) and {@code mac} under {@code key} (key check, then the HMAC over every
+     * header byte, then that the file is the {@code sizeBytes} long its header says) and decodes it.
+     */
+    public static TsealHeader authenticate(ByteBuffer region, byte[] mac, long sizeBytes, String source, KeySource key) {
+        TsealHeader.Prefix prefix = TsealHeader.decodePrefix(region, source);
+        try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
+            if (!keys.keyCheckMatches(prefix.keyCheck())) {
+                throw new IntegrityException(source + ": wrong key (the key check value does not match " + key.description() + ")");
+            }
+            byte[] regionBytes = new byte[region.remaining()];
+            region.duplicate().get(regionBytes);
+            if (!java.security.MessageDigest.isEqual(keys.mac(regionBytes), mac)) {
+                throw new IntegrityException(source + ": header authentication failed: a header byte was changed");
+            }
+        }
+        if (sizeBytes != prefix.totalFileBytes()) {
+            throw new IntegrityException(source + ": file is " + sizeBytes + " bytes but its header says "
+                    + prefix.totalFileBytes() + ": bytes were " + (sizeBytes > prefix.totalFileBytes() ? "appended" : "removed"));
+        }
+        return TsealHeader.decode(region, source);
+    }
+
+    /** The authenticated {@code header}'s tensors as a snapshot whose chunks are slices of {@code file} (offset 0 = byte 0). */
+    public static StoreSnapshot snapshot(TsealHeader header, int headerBytes, MemorySegment file, String source) {
+        long size = file.byteSize();
+        List<StoreSnapshot.Tensor> tensors = new ArrayList<>();
+        long previousEnd = headerBytes + (long) TsealHeader.MAC_BYTES;
+        for (TsealHeader.Entry e : header.tensors()) {
+            long end = e.endBytes();
+            if (e.dataOffsetBytes() < previousEnd || end > size || end < e.dataOffsetBytes()) {
+                throw new IntegrityException(source + ": tensor " + TsealFiles.printable(e.info().name()) + " data at " + e.dataOffsetBytes()
+                        + " overlaps the header or another tensor, or runs past the end");
+            }
+            previousEnd = end;
+            MemorySegment[] chunks = new MemorySegment[(int) e.chunkCount()];
+            for (int c = 0; c < chunks.length; c++) {
+                chunks[c] = file.asSlice(e.chunkOffsetBytes(c), e.chunkBytes(c));
+            }
+            tensors.add(new StoreSnapshot.Tensor(e.tensorId(), e.info(), e.chunkSizeBytes(), e.keyIndex(), e.generations(), chunks));
+        }
+        return new StoreSnapshot(header.fileId(), ChunkAad.FORMAT_VERSION, header.keys(), tensors);
+    }
+
+    /**
+     * SHA-256 of the header bytes and their MAC: the file's identity as a caller can pin it. Any other file, an
+     * older version of this one, or a rekeyed copy has another digest; computing it needs no key.
+     */
+    public static byte[] headerDigest(ByteBuffer region, byte[] mac) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(region.duplicate());
+            sha.update(mac);
+            return sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /**
+     * The length of the header region that {@code start} (at least the first 16 bytes of a {@code sizeBytes} file)
+     * declares, after checking the magic and that the length is in range.
+     */
+    public static int headerBytes(ByteBuffer start, long sizeBytes, String source) {
+        if (sizeBytes < TsealHeader.PREFIX_BYTES + TsealHeader.MAC_BYTES) {
+            throw new TensorSealException(source + ": " + sizeBytes + " bytes is too short for a .tseal file");
+        }
+        ByteBuffer b = start.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[8];
+        b.get(b.position(), magic);
+        if (!java.util.Arrays.equals(magic, TsealHeader.MAGIC)) {
+            throw new TensorSealException(source + ": not a .tseal file (bad magic)");
+        }
+        int headerBytes = b.getInt(b.position() + 12);
+        if (headerBytes < TsealHeader.PREFIX_BYTES || headerBytes > TsealHeader.MAX_HEADER_BYTES
+                || headerBytes > sizeBytes - TsealHeader.MAC_BYTES) {
+            throw new IntegrityException(source + ": header length " + Integer.toUnsignedString(headerBytes) + " is outside ["
+                    + TsealHeader.PREFIX_BYTES + ", min(" + TsealHeader.MAX_HEADER_BYTES + ", " + (sizeBytes - TsealHeader.MAC_BYTES)
+                    + ")]: the file is truncated or its header was changed");
+        }
+        return headerBytes;
     }
 
     /**
@@ -127,7 +198,7 @@ public final class TsealReader {
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[TsealHeader.PAGE_BYTES]);
 
     /** Reads {@code from..to} through {@code file} (once, into {@code buffer}) and checks every byte is zero. */
-    private static void checkZero(MappedSource file, MemorySegment buffer, long from, long to, String source) {
+    private static void checkZero(ChunkSource file, MemorySegment buffer, long from, long to, String source) {
         for (long at = from; at < to; at += TsealHeader.PAGE_BYTES) {
             long n = Math.min(TsealHeader.PAGE_BYTES, to - at);
             file.read(at, n, buffer, 0, null, -1);
@@ -147,21 +218,11 @@ public final class TsealReader {
     private static ByteBuffer readRegion(FileChannel ch, Path path) throws IOException {
         String source = path.getFileName().toString();
         long size = ch.size();
-        if (size < TsealHeader.PREFIX_BYTES + TsealHeader.MAC_BYTES) {
-            throw new TensorSealException(source + ": " + size + " bytes is too short for a .tseal file");
+        ByteBuffer start = ByteBuffer.allocate(16);
+        if (size >= 16) {
+            readFully(ch, start, 0);
         }
-        ByteBuffer start = ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, start, 0);
-        if (!java.util.Arrays.equals(java.util.Arrays.copyOf(start.array(), 8), TsealHeader.MAGIC)) {
-            throw new TensorSealException(source + ": not a .tseal file (bad magic)");
-        }
-        int headerBytes = start.getInt(12);
-        if (headerBytes < TsealHeader.PREFIX_BYTES || headerBytes > TsealHeader.MAX_HEADER_BYTES
-                || headerBytes > size - TsealHeader.MAC_BYTES) {
-            throw new IntegrityException(source + ": header length " + Integer.toUnsignedString(headerBytes) + " is outside ["
-                    + TsealHeader.PREFIX_BYTES + ", min(" + TsealHeader.MAX_HEADER_BYTES + ", " + (size - TsealHeader.MAC_BYTES)
-                    + ")]: the file is truncated or its header was changed");
-        }
+        int headerBytes = headerBytes(start.flip(), size, source);
         ByteBuffer region = ByteBuffer.allocate(headerBytes);
         readFully(ch, region, 0);
         return region.flip();

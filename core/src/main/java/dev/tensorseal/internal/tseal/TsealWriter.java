@@ -1,7 +1,7 @@
 package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.KeySource;
-import dev.tensorseal.internal.store.MappedSource;
+import dev.tensorseal.internal.store.ChunkSource;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -46,12 +46,13 @@ public final class TsealWriter {
     }
 
     /**
-     * As {@link #write(StoreSnapshot, KeySource, KdfParams, Map, Path, Set)}; chunks that lie in {@code source}'s
-     * mapping (an opened file being rekeyed or saved again) are read through it ({@code pread}, never the mapping),
-     * so a source file truncated meanwhile is an {@link dev.tensorseal.IntegrityException} naming it.
+     * As {@link #write(StoreSnapshot, KeySource, KdfParams, Map, Path, Set)}; chunks that stand for bytes of
+     * {@code source} (a store opened from a file or a remote object, being rekeyed or saved again) are read through
+     * it ({@code pread} or ranged reads, never the slices themselves), so a source that shrank or changed meanwhile
+     * is an {@link dev.tensorseal.IntegrityException} naming it.
      */
     public static void write(StoreSnapshot snapshot, KeySource key, KdfParams kdf, Map<String, String> metadata, Path target,
-            Set<PosixFilePermission> permissions, MappedSource source) throws IOException {
+            Set<PosixFilePermission> permissions, ChunkSource source) throws IOException {
         byte[] fileId = snapshot.storeId();
         byte[] checkSalt = new byte[TsealHeader.KEY_CHECK_SALT_BYTES];
         new SecureRandom().nextBytes(checkSalt); // fresh per file: key checks of files under one key do not match

@@ -11,21 +11,40 @@ import java.lang.foreign.MemorySegment;
  * open, not once per step. Described as its origin, so messages still name the key the caller gave.
  */
 public final class LoadedKey implements KeySource {
-    private final SecretBytes key;
     private final String description;
+    private KeySource pending; // guarded by this; the source still to ask ({@link #onFirstUse}), else null
+    private SecretBytes key; // guarded by this; null until asked
+    private boolean closed; // guarded by this
 
-    private LoadedKey(SecretBytes key, String description) {
+    private LoadedKey(SecretBytes key, KeySource pending, String description) {
         this.key = key;
+        this.pending = pending;
         this.description = description;
     }
 
-    /** Asks {@code source} for its key, once. */
+    private LoadedKey(SecretBytes key, String description) {
+        this(key, null, description);
+    }
+
+    /** Asks {@code source} for its key, once, now. */
     public static LoadedKey of(KeySource source) {
+        return new LoadedKey(load(source), source.description());
+    }
+
+    /**
+     * {@code source}'s key, asked for once, when first needed: a remote open checks the header digest the caller
+     * pinned before any key source is asked (a rolled-back object must not make a gated source release its key).
+     */
+    public static LoadedKey onFirstUse(KeySource source) {
+        return new LoadedKey(null, source, source.description());
+    }
+
+    private static SecretBytes load(KeySource source) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tmp = arena.allocate(KEY_BYTES);
             try {
                 source.writeKey(tmp);
-                return new LoadedKey(SecretBytes.copyOf(tmp), source.description());
+                return SecretBytes.copyOf(tmp);
             } finally {
                 tmp.fill((byte) 0);
             }
@@ -38,7 +57,14 @@ public final class LoadedKey implements KeySource {
     }
 
     @Override
-    public void writeKey(MemorySegment destination) {
+    public synchronized void writeKey(MemorySegment destination) {
+        if (key == null) {
+            if (closed) {
+                throw new IllegalStateException(description + ": the loaded key was closed before it was needed");
+            }
+            key = load(pending);
+            pending = null;
+        }
         MemorySegment.copy(key.insecureSegment(), 0, destination, 0, KEY_BYTES);
     }
 
@@ -49,7 +75,11 @@ public final class LoadedKey implements KeySource {
 
     /** Zeroes the held key. Idempotent. */
     @Override
-    public void close() {
-        key.close();
+    public synchronized void close() {
+        closed = true;
+        pending = null;
+        if (key != null) {
+            key.close();
+        }
     }
 }

@@ -22,6 +22,15 @@ public final class AnonymousPages {
     }
 
     /**
+     * {@code bytes} of address space with nothing behind it ({@code PROT_NONE}, no swap reserved): any access
+     * faults. Page-aligned.
+     */
+    public static long reserve(long bytes) {
+        LibcAvailability.require();
+        return Libc.mmap(0L, bytes, Linux.PROT_NONE, Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS | Linux.MAP_NORESERVE, -1, 0L);
+    }
+
+    /**
      * Asks for transparent huge pages; false when the kernel has none ({@code EINVAL}: built without THP), which is
      * not an error, since 4 KiB pages work. Any other failure throws.
      */

@@ -1,0 +1,190 @@
+package dev.tensorseal.cli;
+
+import dev.tensorseal.DType;
+import dev.tensorseal.KeySource;
+import dev.tensorseal.RemoteOptions;
+import dev.tensorseal.SealedFile;
+import dev.tensorseal.TensorInfo;
+import dev.tensorseal.TensorStore;
+import dev.tensorseal.TensorView;
+import dev.tensorseal.internal.tseal.TsealHeader;
+import dev.tensorseal.internal.tseal.TsealReader;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The remote figures: a model of {@code size} bytes in 64 MiB tensors, sealed and served by a loopback HTTP server
+ * ({@link LocalRangeServer}); {@code remote_load_gbps} opens it by URI and reads every tensor (range requests,
+ * authentication, decryption), {@code remote_plain_gbps} downloads the same bytes with plain range requests of the
+ * same size and concurrency from the same server; and the time to the first 4 KiB of plaintext, remote and local.
+ */
+final class RemoteBench {
+    static final int CONCURRENCY = 8;
+    private static final long TENSOR_BYTES = 64L << 20;
+    private static final long REQUEST_BYTES = RemoteOptions.defaults().requestBytes();
+
+    private RemoteBench() {}
+
+    static void run(KeySource key, long size, int threads, Path dir, Map<String, Object> r, PrintStream log) throws Exception {
+        Path file = dir.resolve("remote.tseal");
+        try {
+            seal(key, size, file);
+            try (LocalRangeServer server = new LocalRangeServer(file)) {
+                TsealHeader h = TsealReader.readUnverified(file);
+                long first = h.tensors().get(0).dataOffsetBytes();
+                long last = h.tensors().get(h.tensors().size() - 1).endBytes();
+                TensorStore.Builder settings = TensorStore.builder().keySource(key).parallelism(threads);
+                RemoteOptions options = RemoteOptions.builder().concurrency(CONCURRENCY).build();
+                double load = 0;
+                double plain = 0;
+                for (int round = 0; round < 2; round++) { // round 0 warms both paths
+                    double l = gbps(size, loadAll(server.uri(), settings, options));
+                    double p = gbps(last - first, plainDownload(server.uri(), first, last));
+                    if (round > 0) {
+                        load = l;
+                        plain = p;
+                    }
+                }
+                r.put("remote_load_gbps", load);
+                r.put("remote_plain_gbps", plain);
+                r.put("remote_ratio", load / plain);
+                r.put("remote_concurrency", CONCURRENCY);
+                r.put("remote_first_tensor_ms", firstTensorNanos(() -> SealedFile.open(server.uri(), settings, options)) / 1e6);
+                r.put("local_first_tensor_ms", firstTensorNanos(() -> SealedFile.open(file, settings)) / 1e6);
+                log.println("bench: remote load " + String.format(java.util.Locale.ROOT, "%.2f", load) + " GB/s, plain ranged download "
+                        + String.format(java.util.Locale.ROOT, "%.2f", plain) + " GB/s (" + CONCURRENCY + " in flight, loopback)");
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void seal(KeySource key, long size, Path file) throws Exception {
+        try (TensorStore store = TensorStore.builder().keySource(key).plaintextBudgetBytes(Math.max(size, 1L << 30)).build();
+                Arena arena = Arena.ofShared()) { // shared: the store seals chunks in parallel
+            MemorySegment data = arena.allocate(Math.min(size, TENSOR_BYTES), 64);
+            for (long at = 0, i = 0; at < size; at += TENSOR_BYTES, i++) {
+                long n = Math.min(TENSOR_BYTES, size - at);
+                data.asSlice(0, n).fill((byte) i);
+                store.put("t" + i, DType.U8, new long[] {n}, data.asSlice(0, n));
+            }
+            SealedFile.save(store, key, file);
+        }
+    }
+
+    private static long loadAll(URI uri, TensorStore.Builder settings, RemoteOptions options) {
+        long t0 = System.nanoTime();
+        try (TensorStore store = SealedFile.open(uri, settings, options)) {
+            for (TensorInfo t : store.list()) { // whole tensors, as a model load reads them
+                try (TensorView v = store.read(t.name())) {
+                    if (v.byteSize() != t.byteSize()) {
+                        throw new IllegalStateException("a view of " + v.byteSize() + " bytes for " + t.byteSize());
+                    }
+                }
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** Bytes {@code from..to} in requests of the same size, the same number in flight, into off-heap buffers. */
+    private static long plainDownload(URI uri, long from, long to) throws Exception {
+        List<long[]> ranges = new ArrayList<>();
+        for (long at = from; at < to; at += REQUEST_BYTES) {
+            ranges.add(new long[] {at, Math.min(to, at + REQUEST_BYTES)});
+        }
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.nanoTime();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < CONCURRENCY; w++) {
+                workers.add(pool.submit(() -> {
+                    MemorySegment buffer = Arena.ofAuto().allocate(REQUEST_BYTES, 64);
+                    for (int i = next.getAndIncrement(); i < ranges.size(); i = next.getAndIncrement()) {
+                        long[] g = ranges.get(i);
+                        HttpRequest req = HttpRequest.newBuilder(uri).header("Range", "bytes=" + g[0] + "-" + (g[1] - 1)).build();
+                        HttpResponse<Void> resp = client.send(req, info -> HttpResponse.BodySubscribers.fromSubscriber(new Into(buffer)));
+                        if (resp.statusCode() != 206) {
+                            throw new IllegalStateException("HTTP " + resp.statusCode());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** A body copied into {@code target} (off-heap), as the store's reads copy theirs. */
+    private static final class Into implements Flow.Subscriber<List<ByteBuffer>> {
+        private final MemorySegment target;
+        private long at;
+
+        Into(MemorySegment target) {
+            this.target = target;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                int n = b.remaining();
+                MemorySegment.copy(MemorySegment.ofBuffer(b), 0, target, at, n);
+                at += n;
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onComplete() {}
+    }
+
+    private interface Opener {
+        TensorStore open() throws Exception;
+    }
+
+    /** Open, then the first 4 KiB of the first tensor (the header fetch and one chunk); the best of three. */
+    private static long firstTensorNanos(Opener opener) throws Exception {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            try (TensorStore store = opener.open(); TensorView v = store.read("t0", 0, 4096)) {
+                long nanos = System.nanoTime() - t0;
+                if (v.byteSize() != 4096) {
+                    throw new IllegalStateException("a 4 KiB read returned " + v.byteSize() + " bytes");
+                }
+                best = Math.min(best, nanos);
+            }
+        }
+        return best;
+    }
+
+    private static double gbps(long bytes, long nanos) {
+        return bytes / (double) Math.max(nanos, 1);
+    }
+}
