@@ -54,24 +54,20 @@ public final class HmacSha256 implements AutoCloseable {
     }
 
     public void update(byte[] data) {
-        ensureOpen();
         sha.update(data);
     }
 
     public void update(byte b) {
-        ensureOpen();
         sha.update(b);
     }
 
     /** Adds {@code data} (heap or native) to the message. */
     public void update(MemorySegment data) {
-        ensureOpen();
         sha.update(data);
     }
 
     /** Writes the tag to {@code out[0..32)} (key memory when the tag is a secret, as HKDF's blocks are). */
     public void finish(MemorySegment out) {
-        ensureOpen();
         MemorySegment inner = m.asSlice(INNER, Sha256.DIGEST_BYTES);
         sha.finish(inner);
         padded(OPAD);
@@ -83,25 +79,17 @@ public final class HmacSha256 implements AutoCloseable {
 
     /** The tag as a heap array: only for tags that are not secrets. */
     public byte[] finish() {
-        ensureOpen();
         byte[] tag = new byte[TAG_BYTES];
         finish(MemorySegment.ofArray(tag));
         return tag;
     }
 
-    private boolean closed;
-
-    /** Use after close would write into scratch that the pool has handed to someone else. */
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("closed");
-        }
-    }
-
-    /** Zeroes the key block and every state. Idempotent. */
+    /**
+     * Zeroes the key block and every state. Idempotent. Use after close throws: every method reaches the closed
+     * {@link Sha256} before it writes a byte of the (pooled, by then reused) scratch.
+     */
     @Override
     public void close() {
-        closed = true;
         sha.close();
         memory.close();
     }
