@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Test;
 class ReaderProgressTest {
     /** The store's structure lock itself: the exclusive side is what rekey, remove and snapshot hold. */
     private static ReentrantReadWriteLock structureLock(TensorStore store) throws ReflectiveOperationException {
-        Field f = SealedStore.class.getDeclaredField("structure");
+        Field lock = SealedStore.class.getDeclaredField("lock");
+        lock.setAccessible(true);
+        Object storeLock = lock.get(StoreBridge.unwrap(store));
+        Field f = storeLock.getClass().getDeclaredField("structure");
         f.setAccessible(true);
-        return (ReentrantReadWriteLock) f.get(StoreBridge.unwrap(store));
+        return (ReentrantReadWriteLock) f.get(storeLock);
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.tensorseal.internal.crypto.Hkdf;
 import dev.tensorseal.internal.crypto.KeyWrap;
 import dev.tensorseal.internal.crypto.SecretBytes;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
-import dev.tensorseal.internal.store.SealedStore;
+import dev.tensorseal.internal.store.KeyCustody;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.ByteArrayOutputStream;
@@ -156,7 +156,7 @@ final class CoreDumpProbe {
 
     /**
      * Every secret of the sealed file, derived here from the master key as the library does: KEK = HKDF(master,
-     * salt = store id, SealedStore.KEK_INFO), MAC key = HKDF(master, salt = file id, FileKeys.MAC_INFO), each data
+     * salt = store id, KeyCustody.KEK_INFO), MAC key = HKDF(master, salt = file id, FileKeys.MAC_INFO), each data
      * key unwrapped from the header with that KEK. Positive controls: the KEK must unwrap every data key, and the
      * MAC key must reproduce the header's MAC (checked with the JDK's Mac), else the patterns are not the file's.
      */
@@ -168,7 +168,7 @@ final class CoreDumpProbe {
                 SecretBytes m = SecretBytes.takeAndWipe(master.clone())) {
             TsealReader.Opened opened = TsealReader.open(sealed, ks, arena);
             StoreSnapshot snap = opened.snapshot();
-            try (SecretBytes kek = Hkdf.deriveSecret(m, snap.storeId(), label(SealedStore.class, "KEK_INFO"), 32);
+            try (SecretBytes kek = Hkdf.deriveSecret(m, snap.storeId(), label(KeyCustody.class, "KEK_INFO"), 32);
                     SecretBytes mac = Hkdf.deriveSecret(m, opened.header().fileId(),
                             label(Class.forName("dev.tensorseal.internal.tseal.FileKeys"), "MAC_INFO"), 32)) {
                 p.put(KEK, kek.insecureCopy());

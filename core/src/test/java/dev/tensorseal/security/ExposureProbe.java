@@ -4,7 +4,7 @@ import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.crypto.Hkdf;
 import dev.tensorseal.internal.crypto.KeyWrap;
 import dev.tensorseal.internal.crypto.SecretBytes;
-import dev.tensorseal.internal.store.SealedStore;
+import dev.tensorseal.internal.store.KeyCustody;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.BufferedReader;
@@ -54,7 +54,7 @@ final class ExposureProbe {
 
     /**
      * The canaries, the master key, and every key derived from it for the workload's store and its saved file, as
-     * the library derives them: KEK = HKDF(master, store id, SealedStore.KEK_INFO), header MAC key = HKDF(master,
+     * the library derives them: KEK = HKDF(master, store id, KeyCustody.KEK_INFO), header MAC key = HKDF(master,
      * file id, FileKeys.MAC_INFO), each data key unwrapped with that KEK. Positive control: the KEK must unwrap
      * every data key (else it is not the store's, and finding none of it would prove nothing).
      */
@@ -68,7 +68,7 @@ final class ExposureProbe {
         try (Arena arena = Arena.ofConfined(); KeySource ks = KeySource.bytes(ExposureWorkload.masterKey());
                 SecretBytes master = SecretBytes.takeAndWipe(ExposureWorkload.masterKey())) {
             TsealReader.Opened opened = TsealReader.open(savedFile, ks, arena);
-            try (SecretBytes kek = Hkdf.deriveSecret(master, opened.snapshot().storeId(), label(SealedStore.class, "KEK_INFO"), 32);
+            try (SecretBytes kek = Hkdf.deriveSecret(master, opened.snapshot().storeId(), label(KeyCustody.class, "KEK_INFO"), 32);
                     SecretBytes mac = Hkdf.deriveSecret(master, opened.header().fileId(),
                             label(Class.forName("dev.tensorseal.internal.tseal.FileKeys"), "MAC_INFO"), 32)) {
                 p.put(KEK, kek.insecureCopy());

@@ -130,9 +130,12 @@ public final class ExposureWorkload {
 
     /** "address bytes" of the store's master key segment (reflection: a test-only look inside). */
     private static String segmentOf(SealedStore store) throws ReflectiveOperationException {
-        Field f = SealedStore.class.getDeclaredField("master");
+        Field keys = SealedStore.class.getDeclaredField("keys");
+        keys.setAccessible(true);
+        Object custody = keys.get(store);
+        Field f = custody.getClass().getDeclaredField("master");
         f.setAccessible(true);
-        MemorySegment s = ((SecretBytes) f.get(store)).insecureSegment();
+        MemorySegment s = ((SecretBytes) f.get(custody)).insecureSegment();
         return s.address() + " " + s.byteSize();
     }
 }

@@ -26,6 +26,16 @@ final class ChunkTable {
         this.chunks = chunks;
     }
 
+    /** A table whose every chunk was sealed under {@code key} at {@code generation}: a put, a reservation, a reseal. */
+    static ChunkTable sealedUnder(TensorMeta meta, DataKey key, long generation, MemorySegment[] chunks) {
+        int n = meta.chunkCount();
+        DataKey[] keys = new DataKey[n];
+        java.util.Arrays.fill(keys, key);
+        long[] generations = new long[n];
+        java.util.Arrays.fill(generations, generation);
+        return new ChunkTable(meta, keys, generations, chunks);
+    }
+
     DataKey key(int i) {
         return keys[i];
     }

@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * sealing only, even if that sealing is never committed.
  */
 public final class SealReservation implements AutoCloseable {
-    private final SealedStore store;
+    private final DeviceReservations reservations;
     private final TensorMeta meta;
     private final DataKey key;
     private final long firstGeneration;
@@ -27,9 +27,9 @@ public final class SealReservation implements AutoCloseable {
     private boolean committed;
     private boolean closed;
 
-    SealReservation(SealedStore store, TensorMeta meta, DataKey key, TensorState state, long firstGeneration,
+    SealReservation(DeviceReservations reservations, TensorMeta meta, DataKey key, TensorState state, long firstGeneration,
                     long generationCount) {
-        this.store = store;
+        this.reservations = reservations;
         this.meta = meta;
         this.key = key;
         this.state = state;
@@ -89,7 +89,7 @@ public final class SealReservation implements AutoCloseable {
         }
         ChunkAad.fill(aad, prefixLength, nonceOut, chunk, meta.chunkCount(), key.keyId(), generation);
         System.arraycopy(aad, 0, aadOut, 0, aad.length);
-        store.observeSealed(key.keyId().clone(), nonceOut.clone());
+        reservations.observeSealed(key.keyId().clone(), nonceOut.clone());
     }
 
     /**
@@ -110,7 +110,7 @@ public final class SealReservation implements AutoCloseable {
                         + chunks[i].byteSize() + " bytes sealed, expected " + expected);
             }
         }
-        state = store.commitReserved(this, state, generation, chunks.clone());
+        state = reservations.commit(this, state, generation, chunks.clone());
         committed = true;
     }
 
@@ -142,6 +142,6 @@ public final class SealReservation implements AutoCloseable {
             return;
         }
         closed = true;
-        store.releaseReservation(this, state, committed);
+        reservations.release(this, state, committed);
     }
 }

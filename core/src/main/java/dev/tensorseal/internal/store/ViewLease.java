@@ -8,15 +8,15 @@ import java.lang.foreign.MemorySegment;
  * before this object existed. Closing zeroes and releases the block; later access throws.
  */
 public class ViewLease {
-    final SealedStore store;
+    private final ViewLeases owner;
     final TensorInfo info;
     final long offsetBytes;
     final PlaintextMemory.Block block;
     final MemorySegment slice;
     private volatile boolean closed;
 
-    ViewLease(SealedStore store, TensorInfo info, long offsetBytes, PlaintextMemory.Block block, MemorySegment slice) {
-        this.store = store;
+    ViewLease(ViewLeases owner, TensorInfo info, long offsetBytes, PlaintextMemory.Block block, MemorySegment slice) {
+        this.owner = owner;
         this.info = info;
         this.offsetBytes = offsetBytes;
         this.block = block;
@@ -66,7 +66,7 @@ public class ViewLease {
             if (closed) {
                 return;
             }
-            store.released(this);
+            owner.release(this);
             closed = true;
         }
     }

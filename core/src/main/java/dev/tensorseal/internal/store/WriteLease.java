@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * at the edges are re-sealed as they were); the caller sees only the requested slice.
  */
 public final class WriteLease extends ViewLease {
+    private final SealedStore store;
     final TensorState state;
     final int firstChunk;
     final int lastChunk;
@@ -18,9 +19,10 @@ public final class WriteLease extends ViewLease {
     final BitSet dirty = new BitSet();
     private final ReentrantLock commitLock = new ReentrantLock();
 
-    WriteLease(SealedStore store, TensorInfo info, long offsetBytes, PlaintextMemory.Block block, MemorySegment slice,
-               TensorState state, int firstChunk, int lastChunk, long spanStart) {
-        super(store, info, offsetBytes, block, slice);
+    WriteLease(ViewLeases owner, SealedStore store, TensorInfo info, long offsetBytes, PlaintextMemory.Block block,
+               MemorySegment slice, TensorState state, int firstChunk, int lastChunk, long spanStart) {
+        super(owner, info, offsetBytes, block, slice);
+        this.store = store;
         this.state = state;
         this.firstChunk = firstChunk;
         this.lastChunk = lastChunk;
