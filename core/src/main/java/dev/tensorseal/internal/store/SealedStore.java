@@ -397,7 +397,8 @@ public final class SealedStore implements AutoCloseable {
     /**
      * Closes the store: open views are force-closed (their plaintext zeroed and released), then every
      * data key, the KEK and the master key are zeroed. If views were open, throws
-     * {@link IllegalStateException} naming their tensors afterwards (nothing is left open). Idempotent.
+     * {@link IllegalStateException} naming their tensors afterwards (nothing is left open), and where each was
+     * opened when {@code -Dtensorseal.trackViews=true} ({@link ViewLeases}). Idempotent.
      */
     @Override
     public void close() {
