@@ -281,11 +281,12 @@ public final class TensorStore implements AutoCloseable {
          * heap, and checking each tag before decrypting), {@code jce} (the default elsewhere: the JDK's AES-GCM with
          * CPU intrinsics, which works on heap arrays, so chunks are staged through a heap buffer that is zeroed after
          * each chunk), {@code bc} (Bouncy Castle, pure Java) or {@code ossl} (the system's OpenSSL 3 libcrypto through
-         * FFM, in place like {@code vaes}). An engine that cannot run here makes {@code build()} throw
+         * FFM, in place like {@code vaes}). An unknown engine, or one that cannot run here, makes this method throw
          * {@link UnsupportedParameterException} with the reason.
          */
         public Builder engine(String name) {
-            this.engine = Objects.requireNonNull(name, "name");
+            GcmEngine.named(Objects.requireNonNull(name, "name"));
+            this.engine = name;
             return this;
         }
 
@@ -296,14 +297,22 @@ public final class TensorStore implements AutoCloseable {
             return this;
         }
 
-        /** The most plaintext all open views may hold together; exceeding it is a {@link CapacityException}. */
+        /**
+         * The most plaintext all open views may hold together, at least 0; exceeding it is a {@link CapacityException}.
+         * A negative value is an {@link UnsupportedParameterException}.
+         */
         public Builder plaintextBudgetBytes(long bytes) {
+            StoreConfig.checkPlaintextBudget(bytes);
             this.plaintextBudgetBytes = bytes;
             return this;
         }
 
-        /** Threads for chunk-parallel sealing and opening; default: available processors; 1 = caller's thread only. */
+        /**
+         * Threads for chunk-parallel sealing and opening, 1 to 4096 (else {@link UnsupportedParameterException});
+         * default: available processors; 1 = caller's thread only.
+         */
         public Builder parallelism(int threads) {
+            StoreConfig.checkParallelism(threads);
             this.parallelism = threads;
             return this;
         }

@@ -26,11 +26,21 @@ public record StoreConfig(KeySource keySource, String engineName, int chunkSizeB
         Objects.requireNonNull(nonceObserver, "nonceObserver");
         Objects.requireNonNull(random, "random");
         TensorMeta.checkChunkSize(chunkSizeBytes);
-        if (plaintextBudgetBytes < 0) {
-            throw new UnsupportedParameterException("plaintext budget must be at least 0 bytes, got " + plaintextBudgetBytes);
+        checkPlaintextBudget(plaintextBudgetBytes);
+        checkParallelism(parallelism);
+    }
+
+    /** Refuses a negative plaintext budget (0 is allowed: a store that can seal but open no view). */
+    public static void checkPlaintextBudget(long bytes) {
+        if (bytes < 0) {
+            throw new UnsupportedParameterException("plaintext budget must be at least 0 bytes, got " + bytes);
         }
-        if (parallelism < 1 || parallelism > 4096) {
-            throw new UnsupportedParameterException("parallelism must be 1 to 4096, got " + parallelism);
+    }
+
+    /** Refuses a thread count outside 1 to 4096. */
+    public static void checkParallelism(int threads) {
+        if (threads < 1 || threads > 4096) {
+            throw new UnsupportedParameterException("parallelism must be 1 to 4096, got " + threads);
         }
     }
 
