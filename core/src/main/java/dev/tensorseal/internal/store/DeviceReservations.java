@@ -21,7 +21,11 @@ final class DeviceReservations {
         this.config = config;
     }
 
-    /** See {@link SealedStore#reserveNew}. */
+    /**
+     * Reserves a fresh data key and generations {@code 0..generations-1} for a new tensor {@code info}; the first
+     * {@link SealReservation#commit} creates it (and fails if the name was taken meanwhile). A tensor of that name
+     * must not exist now.
+     */
     SealReservation reserveNew(TensorInfo info, long generations) {
         TensorState.checkGenerationCount(generations, 0, info.name());
         return lock.shared(() -> {
@@ -30,7 +34,11 @@ final class DeviceReservations {
         });
     }
 
-    /** See {@link SealedStore#reserveExisting}. */
+    /**
+     * Reserves a fresh data key and the next {@code generations} generations of existing tensor {@code name}, taking
+     * its writer permit (waiting up to {@code waitNanos}) until the reservation closes. Generations are spent now: the
+     * store's own later writes start after the range.
+     */
     SealReservation reserveExisting(String name, long generations, long waitNanos) {
         return tensors.writing(name, waitNanos, st -> {
             long first = st.takeGenerations(generations);

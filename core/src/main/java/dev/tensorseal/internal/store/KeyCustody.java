@@ -170,9 +170,10 @@ public final class KeyCustody {
     }
 
     /**
-     * Re-wraps {@code tensorKeys} and every reserved key under a KEK from {@code newMaster}, then swaps the master key,
-     * KEK and source; the old ones are zeroed. Under the exclusive lock. On failure nothing changes and
-     * {@code newMaster} is zeroed: this takes it over either way.
+     * Re-wraps {@code tensorKeys} and every reserved key under a KEK from {@code newMaster}, then swaps all of them,
+     * the master key, KEK and source at once (under the exclusive lock: no reader or writer sees a mix); the old
+     * master key and KEK are zeroed. On failure nothing changes and {@code newMaster} is zeroed: this takes it over
+     * either way.
      */
     void rekey(SecretBytes newMaster, KeySource newSource, Map<DataKey, Boolean> tensorKeys) {
         SecretBytes newKek = null;

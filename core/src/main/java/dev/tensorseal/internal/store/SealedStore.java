@@ -19,8 +19,9 @@ import java.util.function.LongConsumer;
  * The store behind {@link dev.tensorseal.TensorStore}: a facade over the parts that each change for one reason:
  * {@link StoreLock} (the lock protocol), {@link TensorCatalogue} and {@link TensorState} (the tensors and their
  * writer/generation invariants), {@link KeyCustody} (master key, KEK, data keys' lifetimes), {@link ViewLeases}
- * (open views), {@link DeviceReservations} (sealing on a GPU), {@link DeepRekey} and {@link StoreSnapshots}.
- * What stays here is the path of a put, a read, a write and its commit, and the order a close tears things down in.
+ * (open views), {@link PlaintextSealer} (put and commit), {@link DeviceReservations} (sealing on a GPU),
+ * {@link DeepRekey} and {@link StoreSnapshots}. What stays here is opening a view, verify, remove, and the order a
+ * close tears things down in.
  */
 public final class SealedStore implements AutoCloseable {
     /** Plaintext bytes per verify batch: large enough to keep every core busy, small enough for steady progress. */
@@ -36,6 +37,7 @@ public final class SealedStore implements AutoCloseable {
     private final ChunkCrypto crypto;
     private final ViewLeases views;
     private final DeviceReservations reservations;
+    private final PlaintextSealer sealer;
 
     private SealedStore(StoreConfig config, byte[] storeId) {
         this.config = config;
@@ -47,6 +49,7 @@ public final class SealedStore implements AutoCloseable {
         this.crypto = new ChunkCrypto(config.parallelism(), config.nonceObserver(), ciphertextPool, pool, config.plaintextMemory());
         this.views = new ViewLeases(pool);
         this.reservations = new DeviceReservations(lock, tensors, keys, config);
+        this.sealer = new PlaintextSealer(lock, tensors, keys, config, crypto, ciphertextPool);
     }
 
     /** An empty store with a fresh id. */
@@ -155,11 +158,7 @@ public final class SealedStore implements AutoCloseable {
         return keys.source();
     }
 
-    /**
-     * Re-wraps every data key under a KEK from the new master key, then swaps all of them and the
-     * master key at once (exclusive lock: no reader or writer sees a mix). On failure nothing changes.
-     * The old master key and KEK are zeroed.
-     */
+    /** Re-wraps every data key under the new master key ({@link KeyCustody#rekey}), under the exclusive lock. */
     public void rekey(KeySource newSource) {
         // Asked before the lock: a KMS- or attestation-gated source may take seconds, and readers must not wait for it.
         SecretBytes newMaster = KeyCustody.load(newSource);
@@ -183,35 +182,7 @@ public final class SealedStore implements AutoCloseable {
 
     /** Seals {@code data} (exactly {@code info.byteSize()} bytes; not modified) as a new tensor. */
     public void put(TensorInfo info, MemorySegment data) {
-        if (data.byteSize() != info.byteSize()) {
-            throw new IllegalArgumentException("tensor '" + info.name() + "' is " + info.byteSize() + " bytes ("
-                    + info.dtype() + java.util.Arrays.toString(info.shape()) + "), the data given is " + data.byteSize());
-        }
-        lock.shared(() -> {
-            TensorMeta meta = tensors.newMeta(info, config);
-            DataKey key = keys.newDataKey();
-            int n = meta.chunkCount();
-            int[] all = new int[n];
-            for (int i = 0; i < n; i++) {
-                all[i] = i;
-            }
-            ChunkCrypto.Sealed sealed;
-            try {
-                sealed = crypto.sealInto(meta, all, n, key, 0, data, 0);
-            } catch (RuntimeException | Error e) {
-                keys.retire(key);
-                if (data.isMapped() && MappedSource.isMappingFault(e)) {
-                    throw MappedSource.fileChanged("the mapped input", info.name(), -1);
-                }
-                throw e;
-            }
-            TensorState st = TensorState.sealed(ChunkTable.sealedUnder(meta, key, 0, sealed.chunks()), key, sealed.allocation());
-            if (!tensors.add(st)) {
-                keys.retire(key);
-                ciphertextPool.give(sealed.allocation()); // never published: nobody else saw it
-                throw TensorCatalogue.alreadyExists(info.name());
-            }
-        });
+        sealer.put(info, data);
     }
 
     /** Decrypts the chunks covering {@code offsetBytes..+lengthBytes} into budgeted scratch. */
@@ -269,26 +240,8 @@ public final class SealedStore implements AutoCloseable {
                 pool.give(b);
                 throw e;
             }
-            return views.opened(new WriteLease(views, this, t.meta.info(), offsetBytes, b,
+            return views.opened(new WriteLease(views, sealer, t.meta.info(), offsetBytes, b,
                     slice(b, offsetBytes - span.start(), lengthBytes), st, span.first(), span.last(), span.start()));
-        });
-    }
-
-    /** Re-seals a writable view's touched chunks under the tensor's epoch key at a fresh generation, and publishes them. */
-    void commit(WriteLease w) {
-        TensorState st = w.state;
-        lock.shared(() -> {
-            st.checkCommittable();
-            int[] idx = w.dirty.stream().toArray();
-            if (idx.length == 0) {
-                return;
-            }
-            long gen = st.takeGeneration();
-            DataKey key = st.epochKey(keys::newDataKey);
-            ChunkTable old = st.table();
-            MemorySegment[] sealed = crypto.seal(old.meta, idx, idx.length, key, gen, w.block.segment(), w.spanStart);
-            keys.retireAll(st.publish(old.with(idx, idx.length, key, gen, sealed)));
-            w.dirty.clear();
         });
     }
 
@@ -350,20 +303,12 @@ public final class SealedStore implements AutoCloseable {
         return tensors.shared(name, st -> work.apply(new ChunkPlan(st.table(), crypto.source())));
     }
 
-    /**
-     * Reserves a fresh data key and generations {@code 0..generations-1} for a new tensor
-     * {@code info}; the first {@link SealReservation#commit} creates it (and fails if the name was
-     * taken meanwhile). A tensor of that name must not exist now.
-     */
+    /** A reservation for a new tensor: {@link DeviceReservations#reserveNew}. */
     public SealReservation reserveNew(TensorInfo info, long generations) {
         return reservations.reserveNew(info, generations);
     }
 
-    /**
-     * Reserves a fresh data key and the next {@code generations} generations of existing tensor
-     * {@code name}, taking its write permit (waiting up to {@code waitNanos}) until the reservation
-     * closes. Generations are consumed now: the store's own later writes start after the range.
-     */
+    /** A reservation of an existing tensor's next generations: {@link DeviceReservations#reserveExisting}. */
     public SealReservation reserveExisting(String name, long generations, long waitNanos) {
         return reservations.reserveExisting(name, generations, waitNanos);
     }

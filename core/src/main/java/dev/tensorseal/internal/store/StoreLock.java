@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.store;
 
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -18,38 +19,37 @@ final class StoreLock {
 
     /** Runs {@code work} under the shared side, on an open store. */
     <T> T shared(Supplier<T> work) {
-        structure.readLock().lock();
-        try {
-            ensureOpen();
-            return work.get();
-        } finally {
-            structure.readLock().unlock();
-        }
+        return holding(structure.readLock(), work);
     }
 
     void shared(Runnable work) {
-        shared(() -> {
-            work.run();
-            return null;
-        });
+        holding(structure.readLock(), asSupplier(work));
     }
 
     /** Runs {@code work} under the exclusive side, on an open store. Reentrant: a shared call inside it is allowed. */
     <T> T exclusive(Supplier<T> work) {
-        structure.writeLock().lock();
+        return holding(structure.writeLock(), work);
+    }
+
+    void exclusive(Runnable work) {
+        holding(structure.writeLock(), asSupplier(work));
+    }
+
+    private <T> T holding(Lock side, Supplier<T> work) {
+        side.lock();
         try {
             ensureOpen();
             return work.get();
         } finally {
-            structure.writeLock().unlock();
+            side.unlock();
         }
     }
 
-    void exclusive(Runnable work) {
-        exclusive(() -> {
+    private static Supplier<Void> asSupplier(Runnable work) {
+        return () -> {
             work.run();
             return null;
-        });
+        };
     }
 
     /**

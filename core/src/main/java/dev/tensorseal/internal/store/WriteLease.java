@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * at the edges are re-sealed as they were); the caller sees only the requested slice.
  */
 public final class WriteLease extends ViewLease {
-    private final SealedStore store;
+    private final PlaintextSealer sealer;
     final TensorState state;
     final int firstChunk;
     final int lastChunk;
@@ -19,10 +19,10 @@ public final class WriteLease extends ViewLease {
     final BitSet dirty = new BitSet();
     private final ReentrantLock commitLock = new ReentrantLock();
 
-    WriteLease(ViewLeases owner, SealedStore store, TensorInfo info, long offsetBytes, PlaintextMemory.Block block,
+    WriteLease(ViewLeases owner, PlaintextSealer sealer, TensorInfo info, long offsetBytes, PlaintextMemory.Block block,
                MemorySegment slice, TensorState state, int firstChunk, int lastChunk, long spanStart) {
         super(owner, info, offsetBytes, block, slice);
-        this.store = store;
+        this.sealer = sealer;
         this.state = state;
         this.firstChunk = firstChunk;
         this.lastChunk = lastChunk;
@@ -65,7 +65,7 @@ public final class WriteLease extends ViewLease {
         commitLock.lock();
         try {
             ensureOpen();
-            store.commit(this);
+            sealer.commit(this);
         } finally {
             commitLock.unlock();
         }
