@@ -1,5 +1,6 @@
 package dev.tensorseal.cli;
 
+import dev.tensorseal.internal.crypto.EngineSpec;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.crypto.InsecureNonceAesGcm;
 import dev.tensorseal.internal.crypto.SecretBytes;
@@ -179,8 +180,11 @@ final class DoctorCommand implements Command {
         } catch (RuntimeException e) {
             line(out, "engine", State.FAILED, "jce AES-256-GCM: " + e.getMessage());
         }
-        nativeEngine(out, "ossl");
-        nativeEngine(out, "vaes");
+        for (EngineSpec spec : GcmEngine.registry()) {
+            if (spec.inPlace()) {
+                nativeEngine(out, spec.name());
+            }
+        }
     }
 
     /** An engine that works on native memory in place: its measured speed, or degraded with why it cannot run. */
