@@ -146,7 +146,7 @@ final class CudaDriver {
     }
 
     static void cuInit() {
-        check("cuInit", call(LIB.require(cuInit, "cuInit"), 0));
+        OutParameter.check("cuInit", CU, () -> (int) LIB.require(cuInit, "cuInit").invokeExact(0));
     }
 
     static int driverVersion() {
@@ -186,20 +186,19 @@ final class CudaDriver {
     }
 
     static void primaryContextRelease(int device) {
-        check("cuDevicePrimaryCtxRelease_v2", call(
-                LIB.require(cuDevicePrimaryCtxRelease_v2, "cuDevicePrimaryCtxRelease_v2"), device));
+        OutParameter.check("cuDevicePrimaryCtxRelease_v2", CU,
+                () -> (int) LIB.require(cuDevicePrimaryCtxRelease_v2, "cuDevicePrimaryCtxRelease_v2")
+                        .invokeExact(device));
     }
 
     static void contextSetCurrent(MemorySegment context) {
-        check("cuCtxSetCurrent", callAddress(LIB.require(cuCtxSetCurrent, "cuCtxSetCurrent"), context));
+        OutParameter.check("cuCtxSetCurrent", CU,
+                () -> (int) LIB.require(cuCtxSetCurrent, "cuCtxSetCurrent").invokeExact(context));
     }
 
     static void contextSynchronize() {
-        try {
-            check("cuCtxSynchronize", (int) LIB.require(cuCtxSynchronize, "cuCtxSynchronize").invokeExact());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuCtxSynchronize", CU,
+                () -> (int) LIB.require(cuCtxSynchronize, "cuCtxSynchronize").invokeExact());
     }
 
     static long memAlloc(long bytes) {
@@ -208,30 +207,20 @@ final class CudaDriver {
     }
 
     static void memFree(long devicePointer) {
-        try {
-            check("cuMemFree_v2", (int) LIB.require(cuMemFree_v2, "cuMemFree_v2").invokeExact(devicePointer));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemFree_v2", CU,
+                () -> (int) LIB.require(cuMemFree_v2, "cuMemFree_v2").invokeExact(devicePointer));
     }
 
     static void memsetD8(long devicePointer, byte value, long bytes) {
-        try {
-            check("cuMemsetD8_v2",
-                    (int) LIB.require(cuMemsetD8_v2, "cuMemsetD8_v2").invokeExact(devicePointer, value, bytes));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemsetD8_v2", CU,
+                () -> (int) LIB.require(cuMemsetD8_v2, "cuMemsetD8_v2").invokeExact(devicePointer, value, bytes));
     }
 
     /** Memset ordered on {@code stream} (cuMemsetD8 runs on the legacy stream, which non-blocking streams do not wait for). */
     static void memsetD8Async(long devicePointer, byte value, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemsetD8Async", (int) LIB.require(cuMemsetD8Async, "cuMemsetD8Async")
-                    .invokeExact(devicePointer, value, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemsetD8Async", CU,
+                () -> (int) LIB.require(cuMemsetD8Async, "cuMemsetD8Async")
+                        .invokeExact(devicePointer, value, bytes, stream));
     }
 
     /** Page-locked host memory the driver can DMA from; in CC mode the driver bounces it encrypted. */
@@ -241,34 +230,26 @@ final class CudaDriver {
     }
 
     static void memFreeHost(MemorySegment host) {
-        check("cuMemFreeHost", callAddress(LIB.require(cuMemFreeHost, "cuMemFreeHost"), host));
+        OutParameter.check("cuMemFreeHost", CU,
+                () -> (int) LIB.require(cuMemFreeHost, "cuMemFreeHost").invokeExact(host));
     }
 
     static void memcpyHtoDAsync(long dst, MemorySegment src, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemcpyHtoDAsync_v2", (int) LIB.require(cuMemcpyHtoDAsync_v2, "cuMemcpyHtoDAsync_v2")
-                    .invokeExact(dst, src, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemcpyHtoDAsync_v2", CU,
+                () -> (int) LIB.require(cuMemcpyHtoDAsync_v2, "cuMemcpyHtoDAsync_v2")
+                        .invokeExact(dst, src, bytes, stream));
     }
 
     static void memcpyDtoHAsync(MemorySegment dst, long src, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemcpyDtoHAsync_v2", (int) LIB.require(cuMemcpyDtoHAsync_v2, "cuMemcpyDtoHAsync_v2")
-                    .invokeExact(dst, src, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemcpyDtoHAsync_v2", CU,
+                () -> (int) LIB.require(cuMemcpyDtoHAsync_v2, "cuMemcpyDtoHAsync_v2")
+                        .invokeExact(dst, src, bytes, stream));
     }
 
     static void memcpyDtoDAsync(long dst, long src, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemcpyDtoDAsync_v2", (int) LIB.require(cuMemcpyDtoDAsync_v2, "cuMemcpyDtoDAsync_v2")
-                    .invokeExact(dst, src, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemcpyDtoDAsync_v2", CU,
+                () -> (int) LIB.require(cuMemcpyDtoDAsync_v2, "cuMemcpyDtoDAsync_v2")
+                        .invokeExact(dst, src, bytes, stream));
     }
 
     static MemorySegment streamCreate(int flags) {
@@ -277,20 +258,18 @@ final class CudaDriver {
     }
 
     static void streamSynchronize(MemorySegment stream) {
-        check("cuStreamSynchronize", callAddress(LIB.require(cuStreamSynchronize, "cuStreamSynchronize"), stream));
+        OutParameter.check("cuStreamSynchronize", CU,
+                () -> (int) LIB.require(cuStreamSynchronize, "cuStreamSynchronize").invokeExact(stream));
     }
 
     static void streamDestroy(MemorySegment stream) {
-        check("cuStreamDestroy_v2", callAddress(LIB.require(cuStreamDestroy_v2, "cuStreamDestroy_v2"), stream));
+        OutParameter.check("cuStreamDestroy_v2", CU,
+                () -> (int) LIB.require(cuStreamDestroy_v2, "cuStreamDestroy_v2").invokeExact(stream));
     }
 
     static void streamWaitEvent(MemorySegment stream, MemorySegment event) {
-        try {
-            check("cuStreamWaitEvent",
-                    (int) LIB.require(cuStreamWaitEvent, "cuStreamWaitEvent").invokeExact(stream, event, 0));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuStreamWaitEvent", CU,
+                () -> (int) LIB.require(cuStreamWaitEvent, "cuStreamWaitEvent").invokeExact(stream, event, 0));
     }
 
     static MemorySegment eventCreate(int flags) {
@@ -299,15 +278,13 @@ final class CudaDriver {
     }
 
     static void eventRecord(MemorySegment event, MemorySegment stream) {
-        try {
-            check("cuEventRecord", (int) LIB.require(cuEventRecord, "cuEventRecord").invokeExact(event, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuEventRecord", CU,
+                () -> (int) LIB.require(cuEventRecord, "cuEventRecord").invokeExact(event, stream));
     }
 
     static void eventSynchronize(MemorySegment event) {
-        check("cuEventSynchronize", callAddress(LIB.require(cuEventSynchronize, "cuEventSynchronize"), event));
+        OutParameter.check("cuEventSynchronize", CU,
+                () -> (int) LIB.require(cuEventSynchronize, "cuEventSynchronize").invokeExact(event));
     }
 
     static float eventElapsedMillis(MemorySegment start, MemorySegment end) {
@@ -317,7 +294,8 @@ final class CudaDriver {
     }
 
     static void eventDestroy(MemorySegment event) {
-        check("cuEventDestroy_v2", callAddress(LIB.require(cuEventDestroy_v2, "cuEventDestroy_v2"), event));
+        OutParameter.check("cuEventDestroy_v2", CU,
+                () -> (int) LIB.require(cuEventDestroy_v2, "cuEventDestroy_v2").invokeExact(event));
     }
 
     /** Loads a cubin, fatbin or NUL-terminated PTX image. */
@@ -327,7 +305,8 @@ final class CudaDriver {
     }
 
     static void moduleUnload(MemorySegment module) {
-        check("cuModuleUnload", callAddress(LIB.require(cuModuleUnload, "cuModuleUnload"), module));
+        OutParameter.check("cuModuleUnload", CU,
+                () -> (int) LIB.require(cuModuleUnload, "cuModuleUnload").invokeExact(module));
     }
 
     static MemorySegment moduleGetFunction(MemorySegment module, String name) {
@@ -341,12 +320,9 @@ final class CudaDriver {
     /** Launches with {@code kernelParams} = an array of pointers, one to each argument. */
     static void launchKernel(MemorySegment function, int gridX, int blockX, int sharedMemBytes, MemorySegment stream,
                              MemorySegment kernelParams) {
-        try {
-            check("cuLaunchKernel", (int) LIB.require(cuLaunchKernel, "cuLaunchKernel").invokeExact(function, gridX, 1,
+        OutParameter.check("cuLaunchKernel", CU,
+                () -> (int) LIB.require(cuLaunchKernel, "cuLaunchKernel").invokeExact(function, gridX, 1,
                     1, blockX, 1, 1, sharedMemBytes, stream, kernelParams, MemorySegment.NULL));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
     }
 
     /** "CUDA_ERROR_X: text" from the driver, or the number when the driver cannot say. */
@@ -376,22 +352,6 @@ final class CudaDriver {
     static void check(String function, int result) {
         if (result != 0) {
             throw new NativeException(function, result, describe(result));
-        }
-    }
-
-    private static int call(MethodHandle h, int arg) {
-        try {
-            return (int) h.invokeExact(arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static int callAddress(MethodHandle h, MemorySegment arg) {
-        try {
-            return (int) h.invokeExact(arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
         }
     }
 

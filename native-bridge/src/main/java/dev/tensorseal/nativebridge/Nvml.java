@@ -119,19 +119,11 @@ final class Nvml {
     }
 
     static void init() {
-        try {
-            check("nvmlInit_v2", (int) LIB.require(nvmlInit_v2, "nvmlInit_v2").invokeExact());
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        OutParameter.check("nvmlInit_v2", NVML, () -> (int) LIB.require(nvmlInit_v2, "nvmlInit_v2").invokeExact());
     }
 
     static void shutdown() {
-        try {
-            check("nvmlShutdown", (int) LIB.require(nvmlShutdown, "nvmlShutdown").invokeExact());
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        OutParameter.check("nvmlShutdown", NVML, () -> (int) LIB.require(nvmlShutdown, "nvmlShutdown").invokeExact());
     }
 
     static int deviceCount() {
@@ -181,12 +173,9 @@ final class Nvml {
 
     /** Marks the GPUs as accepting work (1) or not (0); CUDA answers 802 until they accept work. */
     static void setConfComputeGpusReady(boolean accepting) {
-        try {
-            check("nvmlSystemSetConfComputeGpusReadyState", (int) LIB.require(nvmlSystemSetConfComputeGpusReadyState,
-                    "nvmlSystemSetConfComputeGpusReadyState").invokeExact(accepting ? 1 : 0));
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        OutParameter.check("nvmlSystemSetConfComputeGpusReadyState", NVML,
+                () -> (int) LIB.require(nvmlSystemSetConfComputeGpusReadyState, "nvmlSystemSetConfComputeGpusReadyState")
+                        .invokeExact(accepting ? 1 : 0));
     }
 
     /** {protectedMemSizeKib, unprotectedMemSizeKib}. */

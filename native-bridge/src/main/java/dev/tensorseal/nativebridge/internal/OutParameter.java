@@ -29,10 +29,25 @@ public final class OutParameter {
         void check(String function, long result, MemorySegment out);
     }
 
+    /** A native call with no out parameter; returns its status. */
+    @FunctionalInterface
+    public interface StatusCall {
+        long invoke() throws Throwable;
+    }
+
     /** Reads the answer from the out parameter once the status passed. */
     @FunctionalInterface
     public interface Reader<T> {
         T read(MemorySegment out);
+    }
+
+    /** The idiom's degenerate case, a call with nothing to read back: only {@code status} checks it ({@code out} is NULL). */
+    public static void check(String function, Status status, StatusCall call) {
+        try {
+            status.check(function, call.invoke(), MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw NativeLibrary.rethrow(function, t);
+        }
     }
 
     /** {@code call} with a fresh {@code layout}, checked by {@code status}; {@code reader}'s answer. */
