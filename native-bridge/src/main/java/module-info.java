@@ -1,4 +1,4 @@
-/** Native bridge: OS memory hardening (FFM and JNA), CUDA driver and NVML bindings. */
+/** Native bridge: every native binding of tensorseal: OS memory hardening (FFM and JNA), libc, OpenSSL libcrypto, CUDA driver, NVML. */
 // "module": core, the target of the qualified exports below, is built after this module, so javac cannot see it yet.
 @SuppressWarnings("module")
 module dev.tensorseal.nativebridge {
@@ -6,6 +6,8 @@ module dev.tensorseal.nativebridge {
     exports dev.tensorseal.nativebridge;
     // libc for core's own needs (environment, anonymous pages): one binding of libc, in this module.
     exports dev.tensorseal.nativebridge.internal.ffm to dev.tensorseal.core;
+    // OpenSSL's libcrypto for core's ossl engine: raw EVP calls, so core's only.
+    exports dev.tensorseal.nativebridge.internal.ossl to dev.tensorseal.core;
     // The permit for sealing under a caller-chosen nonce: core's alone (see InsecureNonce).
     exports dev.tensorseal.nativebridge.internal.gcm to dev.tensorseal.core;
     // JNA builds a proxy for the library interface and reads its methods reflectively.

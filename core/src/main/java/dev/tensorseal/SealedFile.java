@@ -37,8 +37,8 @@ public final class SealedFile {
 
     /**
      * Opens {@code file} into a store built from {@code settings}: its key source opens the file, and its
-     * engine ({@code ossl} keeps every plaintext byte off the Java heap), plaintext budget and parallelism
-     * apply to the store. The chunk size is the file's.
+     * engine (see {@link TensorStore.Builder#engine(String)}: the default, {@code vaes} where it runs, keeps every
+     * plaintext byte off the Java heap), plaintext budget and parallelism apply to the store. The chunk size is the file's.
      */
     public static TensorStore open(Path file, TensorStore.Builder settings) throws IOException {
         return TsealFiles.open(file, settings.config()).store();

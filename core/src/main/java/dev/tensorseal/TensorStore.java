@@ -215,7 +215,7 @@ public final class TensorStore implements AutoCloseable {
         store.deepRekey();
     }
 
-    /** The AES-GCM engine in use: {@code jce}, {@code bc} or {@code ossl}. */
+    /** The AES-GCM engine in use: one of the names {@link Builder#engine(String)} lists (the default where none was given). */
     public String engine() {
         return store.engineName();
     }

@@ -1,5 +1,6 @@
 package dev.tensorseal;
 
+import dev.tensorseal.internal.crypto.EngineSpec;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
@@ -13,25 +14,21 @@ final class StoreFixtures {
     private StoreFixtures() {}
 
     /**
-     * The engines the store suite runs on: {@code jce} and {@code bc} always, {@code ossl} where OpenSSL 3 libcrypto
-     * loads, {@code vaes} where the CPU runs it. Under CI a missing {@code ossl} fails (CI machines have libcrypto.so.3); elsewhere it is printed, not
-     * silently skipped.
+     * The engines the store suite runs on: every engine of the registry that runs here. Under CI a missing {@code ossl}
+     * fails (CI machines have libcrypto.so.3); elsewhere each one missing is printed with its reason, not silently
+     * skipped.
      */
     static List<String> engines() {
-        List<String> out = new ArrayList<>(List.of("jce", "bc"));
-        try {
-            GcmEngine.named("ossl");
-            out.add("ossl");
-        } catch (UnsupportedParameterException e) {
-            if (Boolean.getBoolean("tensorseal.ci") || "true".equals(System.getenv("CI"))) {
-                throw new AssertionError("under CI the store suite must run on ossl: " + e.getMessage());
+        List<String> out = new ArrayList<>();
+        for (EngineSpec spec : GcmEngine.registry()) {
+            String reason = spec.unavailableReason();
+            if (reason == null) {
+                out.add(spec.name());
+            } else if (spec.name().equals("ossl") && (Boolean.getBoolean("tensorseal.ci") || "true".equals(System.getenv("CI")))) {
+                throw new AssertionError("under CI the store suite must run on ossl: " + reason);
+            } else {
+                System.out.println("store suite: engine '" + spec.name() + "' does not run here (" + reason + "); not run on it");
             }
-            System.out.println("store suite: " + e.getMessage() + "; running on jce and bc only");
-        }
-        if (GcmEngine.names().contains("vaes")) {
-            out.add("vaes");
-        } else {
-            System.out.println("store suite: vaes does not run here (see GcmEngineTest for why); not run on it");
         }
         return out;
     }

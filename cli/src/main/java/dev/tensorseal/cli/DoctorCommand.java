@@ -1,8 +1,12 @@
 package dev.tensorseal.cli;
 
+import dev.tensorseal.internal.crypto.EngineSpec;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.crypto.InsecureNonceAesGcm;
 import dev.tensorseal.internal.crypto.SecretBytes;
+import dev.tensorseal.nativebridge.GpuDevice;
+import dev.tensorseal.nativebridge.GpuReport;
+import dev.tensorseal.nativebridge.Gpus;
 import dev.tensorseal.nativebridge.MemoryPolicy;
 import dev.tensorseal.nativebridge.MemoryStatus;
 import dev.tensorseal.nativebridge.NativeException;
@@ -13,11 +17,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@code tensorseal doctor}: allocates scratch regions through the native bridge and checks them
@@ -86,8 +90,7 @@ final class DoctorCommand implements Command {
                 ? memory.binding() + " (policy " + memory.policy().label() + ")"
                 : memory.binding() + ": unavailable: " + before.unavailableReason());
         checkEngine(out);
-        checkLibrary(out, "cuda", "libcuda.so.1");
-        checkLibrary(out, "nvml", "libnvidia-ml.so.1");
+        checkGpu(out);
         out.println("doctor: " + ok + " ok, " + degraded + " degraded, " + failed + " failed");
         return failed > 0 ? 1 : 0;
     }
@@ -179,8 +182,11 @@ final class DoctorCommand implements Command {
         } catch (RuntimeException e) {
             line(out, "engine", State.FAILED, "jce AES-256-GCM: " + e.getMessage());
         }
-        nativeEngine(out, "ossl");
-        nativeEngine(out, "vaes");
+        for (EngineSpec spec : GcmEngine.registry()) {
+            if (spec.inPlace()) {
+                nativeEngine(out, spec.name());
+            }
+        }
     }
 
     /** An engine that works on native memory in place: its measured speed, or degraded with why it cannot run. */
@@ -231,17 +237,22 @@ final class DoctorCommand implements Command {
         }
     }
 
-    @SuppressWarnings("restricted") // looking a library up is all we do; nothing is called
-    private void checkLibrary(PrintStream out, String name, String library) {
-        if (!DoctorCommand.class.getModule().isNativeAccessEnabled()) {
-            line(out, name, State.DEGRADED, "not available here: native access not enabled (--enable-native-access=ALL-UNNAMED)");
-            return;
+    /** The native bridge's own GPU probe (the CUDA driver and NVML bindings): what a GpuSession would find. */
+    private void checkGpu(PrintStream out) {
+        GpuReport gpu = Gpus.probe();
+        if (gpu.driver().isAvailable()) {
+            line(out, "cuda", State.OK, "driver " + gpu.driverVersion() + ", " + gpu.devices().size() + " device(s): "
+                    + gpu.devices().stream().map(GpuDevice::name).collect(Collectors.joining(", ")));
+        } else {
+            line(out, "cuda", State.DEGRADED, "not available here: " + gpu.driver().reason());
         }
-        try (Arena arena = Arena.ofConfined()) {
-            SymbolLookup.libraryLookup(library, arena);
-            line(out, name, State.DEGRADED, library + " loads, but this build has no " + name + " bindings yet");
-        } catch (IllegalArgumentException e) {
-            line(out, name, State.DEGRADED, "not available here: " + library + " cannot be loaded (" + e.getMessage() + ")");
+        if (gpu.nvml().isAvailable()) {
+            line(out, "nvml", State.OK, gpu.confidentialComputing()
+                    .map(cc -> "confidential computing " + (cc.featureEnabled() ? "on" : "off") + ", environment "
+                            + cc.environment() + ", ready for secrets: " + (cc.readyForSecrets() ? "yes" : "no"))
+                    .orElse("loaded; no confidential-computing state reported"));
+        } else {
+            line(out, "nvml", State.DEGRADED, "not available here: " + gpu.nvml().reason());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tensorseal.cli;
 
+import dev.tensorseal.internal.crypto.EngineSpec;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.vectors.Outcome;
 import dev.tensorseal.vectors.Tally;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * {@code tensorseal vectors}: runs published test vectors against the engines. Each file's
@@ -32,8 +35,14 @@ final class VectorsCommand implements Command {
 
     @Override
     public String usage() {
+        String names = GcmEngine.registry().stream().map(EngineSpec::name).collect(Collectors.joining("|"));
+        StringBuilder engines = new StringBuilder();
+        for (EngineSpec spec : GcmEngine.registry()) {
+            engines.append(String.format(Locale.ROOT, "%n                    %-5s %s%s", spec.name(), spec.description(),
+                    spec.available() ? "" : " (not here: " + spec.unavailableReason() + ")"));
+        }
         return """
-                usage: tensorseal vectors [--engine jce|bc|ossl|vaes|all] [--verbose] [FILE...]
+                usage: tensorseal vectors [--engine %s|all] [--verbose] [FILE...]
 
                 Runs every case of each FILE against tensorseal's crypto and prints one line per file
                 and engine, then 'N passed, M failed, K skipped'. Exit status 0 iff nothing failed.
@@ -45,10 +54,9 @@ final class VectorsCommand implements Command {
                 support the case's parameters (e.g. 4-byte tags on jce, IVs other than 12 bytes on vaes) and
                 rejected them.
 
-                  --engine NAME   jce, bc, ossl, vaes or all (default all; ossl where OpenSSL 3 libcrypto loads,
-                                  vaes where the CPU has VAES and VPCLMULQDQ on AVX-512);
-                                  key wrap and HKDF have one implementation
-                  --verbose       also print why cases were skipped""";
+                  --engine NAME   one engine, or all of those that run here (the default);
+                                  key wrap and HKDF have one implementation:%s
+                  --verbose       also print why cases were skipped""".formatted(names, engines);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.tensorseal.nativebridge.internal.NativeLibrary;
 import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

@@ -6,8 +6,11 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.tensorseal.nativebridge.internal.NativeLibrary;
+import dev.tensorseal.nativebridge.internal.OutParameter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
@@ -29,7 +32,9 @@ final class CudaDriver {
     static final int CUDA_ERROR_NOT_SUPPORTED = 801;
     static final int CUDA_ERROR_SYSTEM_NOT_READY = 802;
 
-    private static final NativeLibrary LIB = NativeLibrary.open(SONAME);
+    private static final NativeLibrary LIB = NativeLibrary.open(SONAME, "no NVIDIA driver installed");
+    /** A non-zero {@code CUresult} is a failure. */
+    private static final OutParameter.Status CU = (function, result, out) -> check(function, (int) result);
 
     // CUresult cuInit(unsigned int Flags);
     private static final MethodHandle cuInit = LIB.downcall("cuInit", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -141,255 +146,183 @@ final class CudaDriver {
     }
 
     static void cuInit() {
-        check("cuInit", call(LIB.require(cuInit, "cuInit"), 0));
+        OutParameter.check("cuInit", CU, () -> (int) LIB.require(cuInit, "cuInit").invokeExact(0));
     }
 
     static int driverVersion() {
-        return intOut("cuDriverGetVersion", cuDriverGetVersion);
+        return OutParameter.readInt("cuDriverGetVersion", CU,
+                out -> (int) LIB.require(cuDriverGetVersion, "cuDriverGetVersion").invokeExact(out));
     }
 
     static int deviceCount() {
-        return intOut("cuDeviceGetCount", cuDeviceGetCount);
+        return OutParameter.readInt("cuDeviceGetCount", CU,
+                out -> (int) LIB.require(cuDeviceGetCount, "cuDeviceGetCount").invokeExact(out));
     }
 
     static int device(int ordinal) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_INT);
-            check("cuDeviceGet", (int) LIB.require(cuDeviceGet, "cuDeviceGet").invokeExact(out, ordinal));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.readInt("cuDeviceGet", CU,
+                out -> (int) LIB.require(cuDeviceGet, "cuDeviceGet").invokeExact(out, ordinal));
     }
 
     static String deviceName(int device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment name = a.allocate(256);
-            check("cuDeviceGetName",
-                    (int) LIB.require(cuDeviceGetName, "cuDeviceGetName").invokeExact(name, 256, device));
-            return name.getString(0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.read("cuDeviceGetName", MemoryLayout.sequenceLayout(256, JAVA_BYTE), CU,
+                name -> (int) LIB.require(cuDeviceGetName, "cuDeviceGetName").invokeExact(name, 256, device),
+                name -> name.getString(0));
     }
 
     static int attribute(int attribute, int device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_INT);
-            check("cuDeviceGetAttribute", (int) LIB.require(cuDeviceGetAttribute, "cuDeviceGetAttribute")
-                    .invokeExact(out, attribute, device));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.readInt("cuDeviceGetAttribute", CU,
+                out -> (int) LIB.require(cuDeviceGetAttribute, "cuDeviceGetAttribute").invokeExact(out, attribute, device));
     }
 
     static long totalMemoryBytes(int device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_LONG);
-            check("cuDeviceTotalMem_v2",
-                    (int) LIB.require(cuDeviceTotalMem_v2, "cuDeviceTotalMem_v2").invokeExact(out, device));
-            return out.get(JAVA_LONG, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.readLong("cuDeviceTotalMem_v2", CU,
+                out -> (int) LIB.require(cuDeviceTotalMem_v2, "cuDeviceTotalMem_v2").invokeExact(out, device));
     }
 
     static MemorySegment primaryContextRetain(int device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            check("cuDevicePrimaryCtxRetain",
-                    (int) LIB.require(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain").invokeExact(out, device));
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.readAddress("cuDevicePrimaryCtxRetain", CU,
+                out -> (int) LIB.require(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain").invokeExact(out, device));
     }
 
     static void primaryContextRelease(int device) {
-        check("cuDevicePrimaryCtxRelease_v2", call(
-                LIB.require(cuDevicePrimaryCtxRelease_v2, "cuDevicePrimaryCtxRelease_v2"), device));
+        OutParameter.check("cuDevicePrimaryCtxRelease_v2", CU,
+                () -> (int) LIB.require(cuDevicePrimaryCtxRelease_v2, "cuDevicePrimaryCtxRelease_v2")
+                        .invokeExact(device));
     }
 
     static void contextSetCurrent(MemorySegment context) {
-        check("cuCtxSetCurrent", callAddress(LIB.require(cuCtxSetCurrent, "cuCtxSetCurrent"), context));
+        OutParameter.check("cuCtxSetCurrent", CU,
+                () -> (int) LIB.require(cuCtxSetCurrent, "cuCtxSetCurrent").invokeExact(context));
     }
 
     static void contextSynchronize() {
-        try {
-            check("cuCtxSynchronize", (int) LIB.require(cuCtxSynchronize, "cuCtxSynchronize").invokeExact());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuCtxSynchronize", CU,
+                () -> (int) LIB.require(cuCtxSynchronize, "cuCtxSynchronize").invokeExact());
     }
 
     static long memAlloc(long bytes) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_LONG);
-            check("cuMemAlloc_v2", (int) LIB.require(cuMemAlloc_v2, "cuMemAlloc_v2").invokeExact(out, bytes));
-            return out.get(JAVA_LONG, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.readLong("cuMemAlloc_v2", CU,
+                out -> (int) LIB.require(cuMemAlloc_v2, "cuMemAlloc_v2").invokeExact(out, bytes));
     }
 
     static void memFree(long devicePointer) {
-        try {
-            check("cuMemFree_v2", (int) LIB.require(cuMemFree_v2, "cuMemFree_v2").invokeExact(devicePointer));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemFree_v2", CU,
+                () -> (int) LIB.require(cuMemFree_v2, "cuMemFree_v2").invokeExact(devicePointer));
     }
 
     static void memsetD8(long devicePointer, byte value, long bytes) {
-        try {
-            check("cuMemsetD8_v2",
-                    (int) LIB.require(cuMemsetD8_v2, "cuMemsetD8_v2").invokeExact(devicePointer, value, bytes));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemsetD8_v2", CU,
+                () -> (int) LIB.require(cuMemsetD8_v2, "cuMemsetD8_v2").invokeExact(devicePointer, value, bytes));
     }
 
     /** Memset ordered on {@code stream} (cuMemsetD8 runs on the legacy stream, which non-blocking streams do not wait for). */
     static void memsetD8Async(long devicePointer, byte value, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemsetD8Async", (int) LIB.require(cuMemsetD8Async, "cuMemsetD8Async")
-                    .invokeExact(devicePointer, value, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemsetD8Async", CU,
+                () -> (int) LIB.require(cuMemsetD8Async, "cuMemsetD8Async")
+                        .invokeExact(devicePointer, value, bytes, stream));
     }
 
     /** Page-locked host memory the driver can DMA from; in CC mode the driver bounces it encrypted. */
     static MemorySegment memHostAlloc(long bytes, int flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            check("cuMemHostAlloc", (int) LIB.require(cuMemHostAlloc, "cuMemHostAlloc").invokeExact(out, bytes, flags));
-            return out.get(ADDRESS, 0).reinterpret(bytes);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.readAddress("cuMemHostAlloc", CU,
+                out -> (int) LIB.require(cuMemHostAlloc, "cuMemHostAlloc").invokeExact(out, bytes, flags)).reinterpret(bytes);
     }
 
     static void memFreeHost(MemorySegment host) {
-        check("cuMemFreeHost", callAddress(LIB.require(cuMemFreeHost, "cuMemFreeHost"), host));
+        OutParameter.check("cuMemFreeHost", CU,
+                () -> (int) LIB.require(cuMemFreeHost, "cuMemFreeHost").invokeExact(host));
     }
 
     static void memcpyHtoDAsync(long dst, MemorySegment src, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemcpyHtoDAsync_v2", (int) LIB.require(cuMemcpyHtoDAsync_v2, "cuMemcpyHtoDAsync_v2")
-                    .invokeExact(dst, src, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemcpyHtoDAsync_v2", CU,
+                () -> (int) LIB.require(cuMemcpyHtoDAsync_v2, "cuMemcpyHtoDAsync_v2")
+                        .invokeExact(dst, src, bytes, stream));
     }
 
     static void memcpyDtoHAsync(MemorySegment dst, long src, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemcpyDtoHAsync_v2", (int) LIB.require(cuMemcpyDtoHAsync_v2, "cuMemcpyDtoHAsync_v2")
-                    .invokeExact(dst, src, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemcpyDtoHAsync_v2", CU,
+                () -> (int) LIB.require(cuMemcpyDtoHAsync_v2, "cuMemcpyDtoHAsync_v2")
+                        .invokeExact(dst, src, bytes, stream));
     }
 
     static void memcpyDtoDAsync(long dst, long src, long bytes, MemorySegment stream) {
-        try {
-            check("cuMemcpyDtoDAsync_v2", (int) LIB.require(cuMemcpyDtoDAsync_v2, "cuMemcpyDtoDAsync_v2")
-                    .invokeExact(dst, src, bytes, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuMemcpyDtoDAsync_v2", CU,
+                () -> (int) LIB.require(cuMemcpyDtoDAsync_v2, "cuMemcpyDtoDAsync_v2")
+                        .invokeExact(dst, src, bytes, stream));
     }
 
     static MemorySegment streamCreate(int flags) {
-        return handleOut("cuStreamCreate", cuStreamCreate, flags);
+        return OutParameter.readAddress("cuStreamCreate", CU,
+                out -> (int) LIB.require(cuStreamCreate, "cuStreamCreate").invokeExact(out, flags));
     }
 
     static void streamSynchronize(MemorySegment stream) {
-        check("cuStreamSynchronize", callAddress(LIB.require(cuStreamSynchronize, "cuStreamSynchronize"), stream));
+        OutParameter.check("cuStreamSynchronize", CU,
+                () -> (int) LIB.require(cuStreamSynchronize, "cuStreamSynchronize").invokeExact(stream));
     }
 
     static void streamDestroy(MemorySegment stream) {
-        check("cuStreamDestroy_v2", callAddress(LIB.require(cuStreamDestroy_v2, "cuStreamDestroy_v2"), stream));
+        OutParameter.check("cuStreamDestroy_v2", CU,
+                () -> (int) LIB.require(cuStreamDestroy_v2, "cuStreamDestroy_v2").invokeExact(stream));
     }
 
     static void streamWaitEvent(MemorySegment stream, MemorySegment event) {
-        try {
-            check("cuStreamWaitEvent",
-                    (int) LIB.require(cuStreamWaitEvent, "cuStreamWaitEvent").invokeExact(stream, event, 0));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuStreamWaitEvent", CU,
+                () -> (int) LIB.require(cuStreamWaitEvent, "cuStreamWaitEvent").invokeExact(stream, event, 0));
     }
 
     static MemorySegment eventCreate(int flags) {
-        return handleOut("cuEventCreate", cuEventCreate, flags);
+        return OutParameter.readAddress("cuEventCreate", CU,
+                out -> (int) LIB.require(cuEventCreate, "cuEventCreate").invokeExact(out, flags));
     }
 
     static void eventRecord(MemorySegment event, MemorySegment stream) {
-        try {
-            check("cuEventRecord", (int) LIB.require(cuEventRecord, "cuEventRecord").invokeExact(event, stream));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        OutParameter.check("cuEventRecord", CU,
+                () -> (int) LIB.require(cuEventRecord, "cuEventRecord").invokeExact(event, stream));
     }
 
     static void eventSynchronize(MemorySegment event) {
-        check("cuEventSynchronize", callAddress(LIB.require(cuEventSynchronize, "cuEventSynchronize"), event));
+        OutParameter.check("cuEventSynchronize", CU,
+                () -> (int) LIB.require(cuEventSynchronize, "cuEventSynchronize").invokeExact(event));
     }
 
     static float eventElapsedMillis(MemorySegment start, MemorySegment end) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_FLOAT);
-            check("cuEventElapsedTime",
-                    (int) LIB.require(cuEventElapsedTime, "cuEventElapsedTime").invokeExact(out, start, end));
-            return out.get(JAVA_FLOAT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.read("cuEventElapsedTime", JAVA_FLOAT, CU,
+                out -> (int) LIB.require(cuEventElapsedTime, "cuEventElapsedTime").invokeExact(out, start, end),
+                out -> out.get(JAVA_FLOAT, 0));
     }
 
     static void eventDestroy(MemorySegment event) {
-        check("cuEventDestroy_v2", callAddress(LIB.require(cuEventDestroy_v2, "cuEventDestroy_v2"), event));
+        OutParameter.check("cuEventDestroy_v2", CU,
+                () -> (int) LIB.require(cuEventDestroy_v2, "cuEventDestroy_v2").invokeExact(event));
     }
 
     /** Loads a cubin, fatbin or NUL-terminated PTX image. */
     static MemorySegment moduleLoadData(MemorySegment image) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            check("cuModuleLoadData",
-                    (int) LIB.require(cuModuleLoadData, "cuModuleLoadData").invokeExact(out, image));
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return OutParameter.readAddress("cuModuleLoadData", CU,
+                out -> (int) LIB.require(cuModuleLoadData, "cuModuleLoadData").invokeExact(out, image));
     }
 
     static void moduleUnload(MemorySegment module) {
-        check("cuModuleUnload", callAddress(LIB.require(cuModuleUnload, "cuModuleUnload"), module));
+        OutParameter.check("cuModuleUnload", CU,
+                () -> (int) LIB.require(cuModuleUnload, "cuModuleUnload").invokeExact(module));
     }
 
     static MemorySegment moduleGetFunction(MemorySegment module, String name) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            check("cuModuleGetFunction", (int) LIB.require(cuModuleGetFunction, "cuModuleGetFunction")
-                    .invokeExact(out, module, a.allocateFrom(name)));
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
+            MemorySegment cName = a.allocateFrom(name);
+            return OutParameter.readAddress("cuModuleGetFunction", CU,
+                    out -> (int) LIB.require(cuModuleGetFunction, "cuModuleGetFunction").invokeExact(out, module, cName));
         }
     }
 
     /** Launches with {@code kernelParams} = an array of pointers, one to each argument. */
     static void launchKernel(MemorySegment function, int gridX, int blockX, int sharedMemBytes, MemorySegment stream,
                              MemorySegment kernelParams) {
-        try {
-            check("cuLaunchKernel", (int) LIB.require(cuLaunchKernel, "cuLaunchKernel").invokeExact(function, gridX, 1,
+        OutParameter.check("cuLaunchKernel", CU,
+                () -> (int) LIB.require(cuLaunchKernel, "cuLaunchKernel").invokeExact(function, gridX, 1,
                     1, blockX, 1, 1, sharedMemBytes, stream, kernelParams, MemorySegment.NULL));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
     }
 
     /** "CUDA_ERROR_X: text" from the driver, or the number when the driver cannot say. */
@@ -399,16 +332,19 @@ final class CudaDriver {
         return (name == null ? "CUresult " + result : name) + (text == null ? "" : ": " + text);
     }
 
+    /** The driver's text for {@code result}, or null when it has none; never throws (it builds an error message). */
     private static String errorText(MethodHandle handle, int result) {
         if (handle == null) {
             return null;
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            int rc = (int) handle.invokeExact(result, out);
-            MemorySegment p = out.get(ADDRESS, 0);
-            return rc != 0 || p.equals(MemorySegment.NULL) ? null : p.reinterpret(512).getString(0);
-        } catch (Throwable t) {
+        try {
+            MemorySegment p = OutParameter.readAddress("cuGetErrorName", (function, rc, out) -> {
+                if (rc != 0) {
+                    throw new NativeException(function, (int) rc, "no text");
+                }
+            }, out -> (int) handle.invokeExact(result, out));
+            return p.equals(MemorySegment.NULL) ? null : p.reinterpret(512).getString(0);
+        } catch (RuntimeException e) {
             return null;
         }
     }
@@ -419,49 +355,7 @@ final class CudaDriver {
         }
     }
 
-    private static int call(MethodHandle h, int arg) {
-        try {
-            return (int) h.invokeExact(arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static int callAddress(MethodHandle h, MemorySegment arg) {
-        try {
-            return (int) h.invokeExact(arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static int intOut(String function, MethodHandle h) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_INT);
-            check(function, (int) LIB.require(h, function).invokeExact(out));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static MemorySegment handleOut(String function, MethodHandle h, int flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            check(function, (int) LIB.require(h, function).invokeExact(out, flags));
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
     static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new NativeException("native call failed: " + t, t);
+        return NativeLibrary.rethrow("a CUDA driver function", t);
     }
 }

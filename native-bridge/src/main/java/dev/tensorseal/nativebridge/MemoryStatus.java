@@ -54,6 +54,138 @@ public record MemoryStatus(
         degradations = List.copyOf(degradations);
     }
 
+    /** A builder for {@code binding}'s status: every field named where it is set, unset ones at their "nothing" value (false, 0, -1 for limits). */
+    public static Builder builder(String binding) {
+        return new Builder(binding);
+    }
+
+    /** Builds a {@link MemoryStatus} by field name instead of twenty positional arguments. */
+    public static final class Builder {
+        private final String binding;
+        private boolean available;
+        private String unavailableReason = "";
+        private boolean nativeAccess;
+        private MemoryPolicy policy = MemoryPolicy.BEST_EFFORT;
+        private boolean guardPages;
+        private boolean mlock;
+        private boolean dontDump;
+        private boolean wipeOnFork;
+        private boolean dontForkFallback;
+        private boolean memfdSecret;
+        private String memfdSecretDetail = "";
+        private long memlockSoftBytes = -1;
+        private long memlockHardBytes = -1;
+        private boolean ipcLockCapability;
+        private long lockBudgetBytes = -1;
+        private long lockedBytes;
+        private long unlockedBytes;
+        private int openRegions;
+        private List<String> degradations = List.of();
+
+        private Builder(String binding) {
+            this.binding = binding;
+        }
+
+        public Builder available(boolean available) {
+            this.available = available;
+            return this;
+        }
+
+        public Builder unavailableReason(String unavailableReason) {
+            this.unavailableReason = unavailableReason;
+            return this;
+        }
+
+        public Builder nativeAccess(boolean nativeAccess) {
+            this.nativeAccess = nativeAccess;
+            return this;
+        }
+
+        public Builder policy(MemoryPolicy policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        public Builder guardPages(boolean guardPages) {
+            this.guardPages = guardPages;
+            return this;
+        }
+
+        public Builder mlock(boolean mlock) {
+            this.mlock = mlock;
+            return this;
+        }
+
+        public Builder dontDump(boolean dontDump) {
+            this.dontDump = dontDump;
+            return this;
+        }
+
+        public Builder wipeOnFork(boolean wipeOnFork) {
+            this.wipeOnFork = wipeOnFork;
+            return this;
+        }
+
+        public Builder dontForkFallback(boolean dontForkFallback) {
+            this.dontForkFallback = dontForkFallback;
+            return this;
+        }
+
+        public Builder memfdSecret(boolean memfdSecret) {
+            this.memfdSecret = memfdSecret;
+            return this;
+        }
+
+        public Builder memfdSecretDetail(String memfdSecretDetail) {
+            this.memfdSecretDetail = memfdSecretDetail;
+            return this;
+        }
+
+        public Builder memlockSoftBytes(long memlockSoftBytes) {
+            this.memlockSoftBytes = memlockSoftBytes;
+            return this;
+        }
+
+        public Builder memlockHardBytes(long memlockHardBytes) {
+            this.memlockHardBytes = memlockHardBytes;
+            return this;
+        }
+
+        public Builder ipcLockCapability(boolean ipcLockCapability) {
+            this.ipcLockCapability = ipcLockCapability;
+            return this;
+        }
+
+        public Builder lockBudgetBytes(long lockBudgetBytes) {
+            this.lockBudgetBytes = lockBudgetBytes;
+            return this;
+        }
+
+        public Builder lockedBytes(long lockedBytes) {
+            this.lockedBytes = lockedBytes;
+            return this;
+        }
+
+        public Builder unlockedBytes(long unlockedBytes) {
+            this.unlockedBytes = unlockedBytes;
+            return this;
+        }
+
+        public Builder openRegions(int openRegions) {
+            this.openRegions = openRegions;
+            return this;
+        }
+
+        public Builder degradations(List<String> degradations) {
+            this.degradations = degradations;
+            return this;
+        }
+
+        public MemoryStatus build() {
+            return new MemoryStatus(binding, available, unavailableReason, nativeAccess, policy, guardPages, mlock, dontDump, wipeOnFork, dontForkFallback, memfdSecret, memfdSecretDetail, memlockSoftBytes, memlockHardBytes, ipcLockCapability, lockBudgetBytes, lockedBytes, unlockedBytes, openRegions, degradations);
+        }
+    }
+
     /** One line for logs: binding, policy and the counters. */
     public String summary() {
         if (!available) {

@@ -8,13 +8,15 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
+import dev.tensorseal.nativebridge.internal.NativeLibrary;
+import dev.tensorseal.nativebridge.internal.OutParameter;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * NVML ({@code libnvidia-ml.so.1}, nvml.h 13.3 / 12.2; CC structs identical), {@code _v2} symbols.
@@ -57,7 +59,9 @@ final class Nvml {
             paddingLayout(4), JAVA_LONG.withName("attackerAdvantage"));
     static final int KEY_ROTATION_THRESHOLD_INFO_V1 = (int) KEY_ROTATION_THRESHOLD_INFO.byteSize() | (1 << 24);
 
-    private static final NativeLibrary LIB = NativeLibrary.open(SONAME);
+    private static final NativeLibrary LIB = NativeLibrary.open(SONAME, "no NVIDIA driver installed");
+    /** A non-zero {@code nvmlReturn_t} is a failure. */
+    private static final OutParameter.Status NVML = (function, result, out) -> check(function, (int) result);
 
     // nvmlReturn_t nvmlInit_v2(void);
     private static final MethodHandle nvmlInit_v2 = LIB.downcall("nvmlInit_v2", FunctionDescriptor.of(JAVA_INT));
@@ -115,58 +119,34 @@ final class Nvml {
     }
 
     static void init() {
-        try {
-            check("nvmlInit_v2", (int) LIB.require(nvmlInit_v2, "nvmlInit_v2").invokeExact());
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        OutParameter.check("nvmlInit_v2", NVML, () -> (int) LIB.require(nvmlInit_v2, "nvmlInit_v2").invokeExact());
     }
 
     static void shutdown() {
-        try {
-            check("nvmlShutdown", (int) LIB.require(nvmlShutdown, "nvmlShutdown").invokeExact());
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        OutParameter.check("nvmlShutdown", NVML, () -> (int) LIB.require(nvmlShutdown, "nvmlShutdown").invokeExact());
     }
 
     static int deviceCount() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_INT);
-            fill("nvmlDeviceGetCount_v2", nvmlDeviceGetCount_v2, out);
-            return out.get(JAVA_INT, 0);
-        }
+        return OutParameter.readInt("nvmlDeviceGetCount_v2", NVML,
+                out -> (int) LIB.require(nvmlDeviceGetCount_v2, "nvmlDeviceGetCount_v2").invokeExact(out));
     }
 
     static MemorySegment deviceHandle(int index) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ADDRESS);
-            check("nvmlDeviceGetHandleByIndex_v2", (int) LIB.require(nvmlDeviceGetHandleByIndex_v2,
-                    "nvmlDeviceGetHandleByIndex_v2").invokeExact(index, out));
-            return out.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        return OutParameter.readAddress("nvmlDeviceGetHandleByIndex_v2", NVML, out -> (int) LIB.require(
+                nvmlDeviceGetHandleByIndex_v2, "nvmlDeviceGetHandleByIndex_v2").invokeExact(index, out));
     }
 
     static String deviceName(MemorySegment device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment name = a.allocate(NVML_DEVICE_NAME_V2_BUFFER_SIZE);
-            check("nvmlDeviceGetName", (int) LIB.require(nvmlDeviceGetName, "nvmlDeviceGetName")
-                    .invokeExact(device, name, NVML_DEVICE_NAME_V2_BUFFER_SIZE));
-            return name.getString(0);
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        return OutParameter.read("nvmlDeviceGetName", sequenceLayout(NVML_DEVICE_NAME_V2_BUFFER_SIZE, JAVA_BYTE), NVML,
+                name -> (int) LIB.require(nvmlDeviceGetName, "nvmlDeviceGetName")
+                        .invokeExact(device, name, NVML_DEVICE_NAME_V2_BUFFER_SIZE),
+                name -> name.getString(0));
     }
 
     /** nvmlDeviceArchitecture_t: 7 Ampere, 8 Ada, 9 Hopper, 10 Blackwell, 13 Rubin. */
     static int deviceArchitecture(MemorySegment device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_INT);
-            fillDevice("nvmlDeviceGetArchitecture", nvmlDeviceGetArchitecture, device, out);
-            return out.get(JAVA_INT, 0);
-        }
+        return OutParameter.readInt("nvmlDeviceGetArchitecture", NVML, out -> (int) LIB.require(
+                nvmlDeviceGetArchitecture, "nvmlDeviceGetArchitecture").invokeExact(device, out));
     }
 
     /** {cpuCaps, gpusCaps}. */
@@ -186,42 +166,31 @@ final class Nvml {
     }
 
     static boolean confComputeGpusReady() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_INT);
-            fill("nvmlSystemGetConfComputeGpusReadyState", nvmlSystemGetConfComputeGpusReadyState, out);
-            return out.get(JAVA_INT, 0) == 1;
-        }
+        String function = "nvmlSystemGetConfComputeGpusReadyState";
+        return OutParameter.readInt(function, NVML,
+                out -> (int) LIB.require(nvmlSystemGetConfComputeGpusReadyState, function).invokeExact(out)) == 1;
     }
 
     /** Marks the GPUs as accepting work (1) or not (0); CUDA answers 802 until they accept work. */
     static void setConfComputeGpusReady(boolean accepting) {
-        try {
-            check("nvmlSystemSetConfComputeGpusReadyState", (int) LIB.require(nvmlSystemSetConfComputeGpusReadyState,
-                    "nvmlSystemSetConfComputeGpusReadyState").invokeExact(accepting ? 1 : 0));
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+        OutParameter.check("nvmlSystemSetConfComputeGpusReadyState", NVML,
+                () -> (int) LIB.require(nvmlSystemSetConfComputeGpusReadyState, "nvmlSystemSetConfComputeGpusReadyState")
+                        .invokeExact(accepting ? 1 : 0));
     }
 
     /** {protectedMemSizeKib, unprotectedMemSizeKib}. */
     static long[] confComputeMemSizeInfoKib(MemorySegment device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(MEM_SIZE_INFO);
-            fillDevice("nvmlDeviceGetConfComputeMemSizeInfo", nvmlDeviceGetConfComputeMemSizeInfo, device, info);
-            return new long[] {info.get(JAVA_LONG, 0), info.get(JAVA_LONG, 8)};
-        }
+        return ofDevice("nvmlDeviceGetConfComputeMemSizeInfo", nvmlDeviceGetConfComputeMemSizeInfo, device, MEM_SIZE_INFO,
+                out -> { }, info -> new long[] {info.get(JAVA_LONG, 0), info.get(JAVA_LONG, 8)});
     }
 
     /** {certChain, attestationCertChain}, each cut to its reported size. */
     static byte[][] confComputeGpuCertificate(MemorySegment device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment cert = a.allocate(GPU_CERTIFICATE);
-            fillDevice("nvmlDeviceGetConfComputeGpuCertificate", nvmlDeviceGetConfComputeGpuCertificate, device, cert);
-            return new byte[][] {
-                field(cert, GPU_CERTIFICATE, "certChain", cert.get(JAVA_INT, 0)),
-                field(cert, GPU_CERTIFICATE, "attestationCertChain", cert.get(JAVA_INT, 4))
-            };
-        }
+        return ofDevice("nvmlDeviceGetConfComputeGpuCertificate", nvmlDeviceGetConfComputeGpuCertificate, device,
+                GPU_CERTIFICATE, out -> { }, cert -> new byte[][] {
+                    field(cert, GPU_CERTIFICATE, "certChain", cert.get(JAVA_INT, 0)),
+                    field(cert, GPU_CERTIFICATE, "attestationCertChain", cert.get(JAVA_INT, 4))
+                });
     }
 
     /** {attestationReport, cecAttestationReport (empty when absent)} for a caller's 32-byte nonce. */
@@ -229,29 +198,25 @@ final class Nvml {
         if (nonce.length != NVML_CC_GPU_CEC_NONCE_SIZE) {
             throw new IllegalArgumentException("attestation nonce must be 32 bytes, got " + nonce.length);
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment report = a.allocate(GPU_ATTESTATION_REPORT);
-            MemorySegment.copy(nonce, 0, report, JAVA_BYTE,
-                    GPU_ATTESTATION_REPORT.byteOffset(PathElement.groupElement("nonce")), nonce.length);
-            fillDevice("nvmlDeviceGetConfComputeGpuAttestationReport", nvmlDeviceGetConfComputeGpuAttestationReport,
-                    device, report);
-            boolean cec = report.get(JAVA_INT, 0) == 1;
-            return new byte[][] {
-                field(report, GPU_ATTESTATION_REPORT, "attestationReport", report.get(JAVA_INT, 4)),
-                cec ? field(report, GPU_ATTESTATION_REPORT, "cecAttestationReport", report.get(JAVA_INT, 8)) : new byte[0]
-            };
-        }
+        return ofDevice("nvmlDeviceGetConfComputeGpuAttestationReport", nvmlDeviceGetConfComputeGpuAttestationReport,
+                device, GPU_ATTESTATION_REPORT,
+                report -> MemorySegment.copy(nonce, 0, report, JAVA_BYTE,
+                        GPU_ATTESTATION_REPORT.byteOffset(PathElement.groupElement("nonce")), nonce.length),
+                report -> new byte[][] {
+                    field(report, GPU_ATTESTATION_REPORT, "attestationReport", report.get(JAVA_INT, 4)),
+                    report.get(JAVA_INT, 0) == 1
+                            ? field(report, GPU_ATTESTATION_REPORT, "cecAttestationReport", report.get(JAVA_INT, 8))
+                            : new byte[0]
+                });
     }
 
     /** The current key-rotation threshold (attacker advantage, 50..65). */
     static long confComputeKeyRotationAttackerAdvantage() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(KEY_ROTATION_THRESHOLD_INFO);
-            info.set(JAVA_INT, 0, KEY_ROTATION_THRESHOLD_INFO_V1);
-            fill("nvmlSystemGetConfComputeKeyRotationThresholdInfo", nvmlSystemGetConfComputeKeyRotationThresholdInfo,
-                    info);
-            return info.get(JAVA_LONG, 8);
-        }
+        String function = "nvmlSystemGetConfComputeKeyRotationThresholdInfo";
+        return OutParameter.read(function, KEY_ROTATION_THRESHOLD_INFO,
+                info -> info.set(JAVA_INT, 0, KEY_ROTATION_THRESHOLD_INFO_V1), NVML,
+                info -> (int) LIB.require(nvmlSystemGetConfComputeKeyRotationThresholdInfo, function).invokeExact(info),
+                info -> info.get(JAVA_LONG, 8));
     }
 
     static String errorString(int result) {
@@ -280,30 +245,19 @@ final class Nvml {
         return struct.asSlice(layout.byteOffset(PathElement.groupElement(name)), size).toArray(JAVA_BYTE);
     }
 
+    /** A system-wide struct of ints, its version field set first when {@code version} is not -1. */
     private static int[] ints(String function, MethodHandle h, StructLayout layout, int version) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocate(layout);
+        return OutParameter.read(function, layout, s -> {
             if (version != -1) {
                 s.set(JAVA_INT, 0, version);
             }
-            fill(function, h, s);
-            return s.toArray(JAVA_INT);
-        }
+        }, NVML, s -> (int) LIB.require(h, function).invokeExact(s), s -> s.toArray(JAVA_INT));
     }
 
-    private static void fill(String function, MethodHandle h, MemorySegment out) {
-        try {
-            check(function, (int) LIB.require(h, function).invokeExact(out));
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
-    }
-
-    private static void fillDevice(String function, MethodHandle h, MemorySegment device, MemorySegment out) {
-        try {
-            check(function, (int) LIB.require(h, function).invokeExact(device, out));
-        } catch (Throwable t) {
-            throw CudaDriver.rethrow(t);
-        }
+    /** {@code nvmlReturn_t f(nvmlDevice_t device, T *out)}. */
+    private static <T> T ofDevice(String function, MethodHandle h, MemorySegment device, StructLayout layout,
+            Consumer<MemorySegment> prepare, OutParameter.Reader<T> reader) {
+        return OutParameter.read(function, layout, prepare, NVML,
+                out -> (int) LIB.require(h, function).invokeExact(device, out), reader);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tensorseal.nativebridge;
 
+import dev.tensorseal.nativebridge.internal.NativeLibrary;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 

@@ -3,13 +3,12 @@ package dev.tensorseal.internal.crypto;
 import java.lang.foreign.MemorySegment;
 
 /**
- * An AES-GCM implementation ({@code jce}, {@code bc}, {@code ossl} where libcrypto loads, {@code vaes} where the CPU
- * has VAES and VPCLMULQDQ on AVX-512; {@code gpu} lives elsewhere). A factory of
+ * An AES-GCM implementation, one of the {@linkplain #registry() registry}'s ({@code gpu} lives elsewhere). A factory of
  * keyed, single-thread instances that take caller-chosen nonces: internal, hence
  * {@link InsecureNonceAesGcm}. Every engine gives byte-identical output for identical input.
  */
 public interface GcmEngine {
-    /** {@code jce}, {@code bc}, {@code ossl} or {@code vaes}. */
+    /** Its name in the {@linkplain #registry() registry}. */
     String name();
 
     /** What implements it, for reports: e.g. "OpenSSL 3.0.19 27 Jan 2026" for ossl; the name by default. */
@@ -31,10 +30,12 @@ public interface GcmEngine {
      */
     InsecureNonceAesGcm newInstance(SecretBytes key, int tagSizeBytes);
 
-    /**
-     * The CPU engines available here, in the order tools list them: {@code [jce, bc, ossl, vaes]} ({@code ossl} only
-     * where OpenSSL 3 libcrypto loads, {@code vaes} only where the CPU and the native bridge run it).
-     */
+    /** Every CPU engine, whether it runs here or not (each says why not), in the order tools list them. */
+    static java.util.List<EngineSpec> registry() {
+        return Engines.REGISTRY;
+    }
+
+    /** The names of the registry's engines that run here, in its order. */
     static java.util.List<String> names() {
         return Engines.NAMES;
     }
@@ -55,7 +56,7 @@ public interface GcmEngine {
         return 0;
     }
 
-    /** Looks an engine up by name: {@code jce}, {@code bc}, {@code ossl} or {@code vaes} (unavailable: UnsupportedParameterException with the reason). */
+    /** Looks an engine of the {@linkplain #registry() registry} up by name (unavailable: UnsupportedParameterException with the reason). */
     static GcmEngine named(String name) {
         return Engines.named(name);
     }

@@ -3,6 +3,8 @@ package dev.tensorseal.internal.crypto;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.NativeCallException;
+import dev.tensorseal.nativebridge.NativeException;
+import dev.tensorseal.nativebridge.internal.ossl.Libcrypto;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -11,7 +13,8 @@ import java.lang.ref.Reference;
 import java.util.Objects;
 
 /**
- * AES-GCM from the system's OpenSSL 3 libcrypto (EVP API, bound with FFM in {@link Libcrypto}). Tags of
+ * AES-GCM from the system's OpenSSL 3 libcrypto (EVP API, bound with FFM in the native bridge's {@link Libcrypto}); a
+ * failed call is a {@link NativeCallException}. Tags of
  * 4 to 16 bytes, IVs of 1 to 128 bytes (OpenSSL's GCM limit), keys of 16, 24 or 32 bytes.
  *
  * <p>OpenSSL works on the caller's segments where they are: native segments directly, heap segments
@@ -121,9 +124,6 @@ final class OsslGcmEngine implements GcmEngine {
             boolean ok = false;
             try {
                 MemorySegment ctx = Libcrypto.EVP_CIPHER_CTX_new();
-                if (ctx.equals(MemorySegment.NULL)) {
-                    throw new NativeCallException("EVP_CIPHER_CTX_new failed: " + Libcrypto.drainErrors());
-                }
                 st.ctx = ctx;
                 check(Libcrypto.EVP_EncryptInit_ex(ctx, Libcrypto.EVP_aes_gcm(key.size()), MemorySegment.NULL, MemorySegment.NULL),
                         "EVP_EncryptInit_ex (cipher)");
@@ -131,6 +131,8 @@ final class OsslGcmEngine implements GcmEngine {
                 check(Libcrypto.EVP_EncryptInit_ex(ctx, MemorySegment.NULL, key.insecureSegment(), MemorySegment.NULL),
                         "EVP_EncryptInit_ex (key)");
                 ok = true;
+            } catch (NativeException e) {
+                throw NativeCallException.from(e);
             } finally {
                 if (!ok) {
                     cleanable.clean();
@@ -144,9 +146,7 @@ final class OsslGcmEngine implements GcmEngine {
         }
 
         private static void check(int rc, String what) {
-            if (rc != 1) {
-                throw new NativeCallException(what + " failed: " + Libcrypto.drainErrors());
-            }
+            Libcrypto.check(rc, what);
         }
 
         /** Sets the IV (and its length when it changed), the direction, and feeds the AAD. */
@@ -224,6 +224,8 @@ final class OsslGcmEngine implements GcmEngine {
                 MemorySegment tag = st.small.asSlice(TAG_AT, 16);
                 check(Libcrypto.EVP_CIPHER_CTX_ctrl(ctx, Libcrypto.EVP_CTRL_GCM_GET_TAG, tagSizeBytes, tag), "EVP_CTRL_GCM_GET_TAG");
                 MemorySegment.copy(tag, 0, out, n, tagSizeBytes);
+            } catch (NativeException e) {
+                throw NativeCallException.from(e);
             } finally {
                 Reference.reachabilityFence(this); // the cleaner must not free the context mid-call
             }
@@ -283,6 +285,8 @@ final class OsslGcmEngine implements GcmEngine {
                     throw new IntegrityException("AES-GCM tag mismatch");
                 }
                 ok = true;
+            } catch (NativeException e) {
+                throw NativeCallException.from(e);
             } finally {
                 if (!ok && out != null) {
                     out.fill((byte) 0);

@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.memory;
 
+import dev.tensorseal.internal.NativeCallException;
 import dev.tensorseal.internal.crypto.KeyMemory;
 import dev.tensorseal.nativebridge.MemoryPolicy;
 import dev.tensorseal.nativebridge.NativeException;
@@ -59,7 +60,7 @@ public final class HardenedKeyMemory implements KeyMemory.Allocator {
 
     /**
      * A hardened, zero-filled segment, or null (plain memory is then used) when best-effort and the bridge
-     * cannot supply one. Under the strict policy the failure propagates instead.
+     * cannot supply one. Under the strict policy the failure is a {@link NativeCallException} instead.
      */
     @Override
     public MemorySegment allocate(int size) {
@@ -101,7 +102,7 @@ public final class HardenedKeyMemory implements KeyMemory.Allocator {
             return memory.allocateSecret(bytes);
         } catch (NativeException e) {
             if (memory.policy() == MemoryPolicy.STRICT) {
-                throw e;
+                throw NativeCallException.from("cannot allocate " + bytes + " bytes of key memory under the strict policy", e);
             }
             return null;
         }

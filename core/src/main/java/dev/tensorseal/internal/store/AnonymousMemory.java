@@ -38,13 +38,13 @@ public final class AnonymousMemory {
         try {
             address = AnonymousPages.map(bytes);
         } catch (NativeException e) {
-            throw new NativeCallException("cannot map " + bytes + " bytes: " + e.getMessage(), e);
+            throw NativeCallException.from("cannot map " + bytes + " bytes", e);
         }
         try {
             AnonymousPages.adviseHugePages(address, bytes); // false without THP: 4 KiB pages work too
         } catch (NativeException e) {
             unmap(address, bytes);
-            throw new NativeCallException("cannot advise " + bytes + " mapped bytes: " + e.getMessage(), e);
+            throw NativeCallException.from("cannot advise " + bytes + " mapped bytes", e);
         }
         return asSegment(address, bytes, arena);
     }
@@ -82,7 +82,7 @@ public final class AnonymousMemory {
         try {
             AnonymousPages.unmap(address, bytes);
         } catch (NativeException e) {
-            throw new NativeCallException("cannot unmap " + bytes + " bytes: " + e.getMessage(), e);
+            throw NativeCallException.from("cannot unmap " + bytes + " bytes", e);
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.UnsupportedParameterException;
+import dev.tensorseal.nativebridge.internal.ossl.Libcrypto;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

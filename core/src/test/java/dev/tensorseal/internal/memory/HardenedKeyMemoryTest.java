@@ -2,8 +2,10 @@ package dev.tensorseal.internal.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tensorseal.internal.NativeCallException;
 import dev.tensorseal.internal.crypto.SecretBytes;
 import dev.tensorseal.nativebridge.MemoryPolicy;
 import dev.tensorseal.nativebridge.SecureMemory;
@@ -25,6 +27,14 @@ class HardenedKeyMemoryTest {
                 assertTrue(m.path().startsWith("/secretmem"), m::describe);
             }
         }
+    }
+
+    @Test
+    void strictKeyMemoryThatCannotLockFailsWithCoresNativeCallException() {
+        HardenedKeyMemory keys = new HardenedKeyMemory(SecureMemory.create("ffm", MemoryPolicy.STRICT, 0));
+        NativeCallException e = assertThrows(NativeCallException.class, () -> keys.allocate(32));
+        assertTrue(e.getMessage().contains("strict memory policy") && e.getMessage().contains("lock budget"), e.getMessage());
+        assertEquals(0, keys.openRegions());
     }
 
     @Test

@@ -51,8 +51,7 @@ public final class EnvironmentText {
         try {
             return Environment.scrub(variable);
         } catch (NativeException e) {
-            throw new dev.tensorseal.internal.NativeCallException("cannot scrub environment variable " + variable + ": "
-                    + e.getMessage(), e);
+            throw dev.tensorseal.internal.NativeCallException.from("cannot scrub environment variable " + variable, e);
         }
     }
 

@@ -6,9 +6,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.tensorseal.nativebridge.NativeException;
 import dev.tensorseal.nativebridge.internal.Linux;
+import dev.tensorseal.nativebridge.internal.NativeLibrary;
+import dev.tensorseal.nativebridge.internal.OutParameter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -26,6 +29,21 @@ final class Libc {
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(PathElement.groupElement("errno"));
+    /** The usual libc contract: -1 is a failure, its cause in the captured errno. */
+    private static final OutParameter.Status ERRNO_ON_MINUS_ONE = (function, result, state) -> {
+        if (result == -1) {
+            throw failure(function, state);
+        }
+    };
+    /** As {@link #ERRNO_ON_MINUS_ONE}, but EINTR passes (the caller calls again). */
+    private static final OutParameter.Status RETRY_ON_EINTR = (function, result, state) -> {
+        if (result == -1 && (int) ERRNO.get(state, 0L) != Linux.EINTR) {
+            throw failure(function, state);
+        }
+    };
+    /** The errno capture followed by a {@code struct rlimit}: the out parameters of getrlimit and setrlimit. */
+    private static final StructLayout RLIMIT_CALL = rlimitCall();
+    private static final long RLIM_AT = RLIMIT_CALL.byteOffset(PathElement.groupElement("rlim"));
 
     // void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
     private static final MethodHandle mmap = errnoSetting("mmap",
@@ -95,6 +113,13 @@ final class Libc {
 
     private Libc() {}
 
+    private static StructLayout rlimitCall() {
+        MemoryLayout rlim = MemoryLayout.sequenceLayout(2, JAVA_LONG).withName("rlim");
+        long gap = -CAPTURE_LAYOUT.byteSize() & 7; // struct rlimit is 8-byte aligned
+        return gap == 0 ? MemoryLayout.structLayout(CAPTURE_LAYOUT, rlim)
+                : MemoryLayout.structLayout(CAPTURE_LAYOUT, MemoryLayout.paddingLayout(gap), rlim);
+    }
+
     private static MethodHandle errnoSetting(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = Linker.Option.captureCallState("errno");
@@ -112,107 +137,56 @@ final class Libc {
     }
 
     static long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long result = (long) mmap.invokeExact(state, addr, length, prot, flags, fd, offset);
-            if (result == -1L) {
-                throw failure("mmap", state);
-            }
-            return result;
-        } catch (Throwable t) {
-            throw rethrow("mmap", t);
-        }
+        return OutParameter.call("mmap", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE,
+                state -> (long) mmap.invokeExact(state, addr, length, prot, flags, fd, offset));
     }
 
     static void munmap(long addr, long length) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("munmap", (int) munmap.invokeExact(state, addr, length), state);
-        } catch (Throwable t) {
-            throw rethrow("munmap", t);
-        }
+        OutParameter.call("munmap", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE, state -> (int) munmap.invokeExact(state, addr, length));
     }
 
     static void mprotect(long addr, long length, int prot) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("mprotect", (int) mprotect.invokeExact(state, addr, length, prot), state);
-        } catch (Throwable t) {
-            throw rethrow("mprotect", t);
-        }
+        OutParameter.call("mprotect", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE,
+                state -> (int) mprotect.invokeExact(state, addr, length, prot));
     }
 
     static void mlock(long addr, long length) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("mlock", (int) mlock.invokeExact(state, addr, length), state);
-        } catch (Throwable t) {
-            throw rethrow("mlock", t);
-        }
+        OutParameter.call("mlock", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE, state -> (int) mlock.invokeExact(state, addr, length));
     }
 
     static void mlock2(long addr, long length, int flags) {
         if (mlock2 == null) {
             throw new NativeException("mlock2", Linux.ENOSYS, "not in this libc");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("mlock2", (int) mlock2.invokeExact(state, addr, length, flags), state);
-        } catch (Throwable t) {
-            throw rethrow("mlock2", t);
-        }
+        OutParameter.call("mlock2", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE,
+                state -> (int) mlock2.invokeExact(state, addr, length, flags));
     }
 
     static void munlock(long addr, long length) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("munlock", (int) munlock.invokeExact(state, addr, length), state);
-        } catch (Throwable t) {
-            throw rethrow("munlock", t);
-        }
+        OutParameter.call("munlock", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE, state -> (int) munlock.invokeExact(state, addr, length));
     }
 
     static void madvise(long addr, long length, int advice) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("madvise", (int) madvise.invokeExact(state, addr, length, advice), state);
-        } catch (Throwable t) {
-            throw rethrow("madvise", t);
-        }
+        OutParameter.call("madvise", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE,
+                state -> (int) madvise.invokeExact(state, addr, length, advice));
     }
 
     /** {@code syscall(number, arg)}: the one-argument form memfd_secret needs. */
     static long syscall(String function, long number, long arg) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            long result = (long) syscall.invokeExact(state, number, arg);
-            if (result == -1L) {
-                throw failure(function, state);
-            }
-            return result;
-        } catch (Throwable t) {
-            throw rethrow(function, t);
-        }
+        return OutParameter.call(function, CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE,
+                state -> (long) syscall.invokeExact(state, number, arg));
     }
 
     static void ftruncate(int fd, long length) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("ftruncate", (int) ftruncate.invokeExact(state, fd, length), state);
-        } catch (Throwable t) {
-            throw rethrow("ftruncate", t);
-        }
+        OutParameter.call("ftruncate", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE, state -> (int) ftruncate.invokeExact(state, fd, length));
     }
 
     /** {@code open(path, flags)}: the descriptor. */
     static int open(String path, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) open.invokeExact(state, arena.allocateFrom(path), flags, 0);
-            check("open", fd, state);
-            return fd;
-        } catch (Throwable t) {
-            throw rethrow("open", t);
+            MemorySegment cPath = arena.allocateFrom(path);
+            return (int) OutParameter.call("open", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE,
+                    state -> (int) open.invokeExact(state, cPath, flags, 0));
         }
     }
 
@@ -221,63 +195,35 @@ final class Libc {
      * passed as a segment, so its memory stays alive for the call.
      */
     static long pread(int fd, MemorySegment buf, long offset) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            while (true) {
-                long n = (long) pread.invokeExact(state, fd, buf, buf.byteSize(), offset);
-                if (n >= 0) {
-                    return n;
-                }
-                if ((int) ERRNO.get(state, 0L) != Linux.EINTR) {
-                    throw failure("pread", state);
-                }
+        while (true) {
+            long n = OutParameter.call("pread", CAPTURE_LAYOUT, RETRY_ON_EINTR,
+                    state -> (long) pread.invokeExact(state, fd, buf, buf.byteSize(), offset));
+            if (n >= 0) {
+                return n;
             }
-        } catch (Throwable t) {
-            throw rethrow("pread", t);
         }
     }
 
     static void close(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("close", (int) close.invokeExact(state, fd), state);
-        } catch (Throwable t) {
-            throw rethrow("close", t);
-        }
+        OutParameter.call("close", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE, state -> (int) close.invokeExact(state, fd));
     }
 
     static long[] getrlimit(int resource) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment rlim = arena.allocate(JAVA_LONG, 2);
-            check("getrlimit", (int) getrlimit.invokeExact(state, resource, rlim), state);
-            return new long[] {rlim.getAtIndex(JAVA_LONG, 0), rlim.getAtIndex(JAVA_LONG, 1)};
-        } catch (Throwable t) {
-            throw rethrow("getrlimit", t);
-        }
+        return OutParameter.read("getrlimit", RLIMIT_CALL, ERRNO_ON_MINUS_ONE,
+                call -> (int) getrlimit.invokeExact(call, resource, call.asSlice(RLIM_AT)),
+                call -> new long[] {call.get(JAVA_LONG, RLIM_AT), call.get(JAVA_LONG, RLIM_AT + 8)});
     }
 
     static void setrlimit(int resource, long soft, long hard) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            MemorySegment rlim = arena.allocate(JAVA_LONG, 2);
-            rlim.setAtIndex(JAVA_LONG, 0, soft);
-            rlim.setAtIndex(JAVA_LONG, 1, hard);
-            check("setrlimit", (int) setrlimit.invokeExact(state, resource, rlim), state);
-        } catch (Throwable t) {
-            throw rethrow("setrlimit", t);
-        }
+        OutParameter.read("setrlimit", RLIMIT_CALL, call -> {
+            call.set(JAVA_LONG, RLIM_AT, soft);
+            call.set(JAVA_LONG, RLIM_AT + 8, hard);
+        }, ERRNO_ON_MINUS_ONE, call -> (int) setrlimit.invokeExact(call, resource, call.asSlice(RLIM_AT)), call -> null);
     }
 
     static int prctl(int option, long arg2) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            int result = (int) prctl.invokeExact(state, option, arg2, 0L, 0L, 0L);
-            check("prctl", result, state);
-            return result;
-        } catch (Throwable t) {
-            throw rethrow("prctl", t);
-        }
+        return (int) OutParameter.call("prctl", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE,
+                state -> (int) prctl.invokeExact(state, option, arg2, 0L, 0L, 0L));
     }
 
     static void explicit_bzero(long addr, long length) {
@@ -311,12 +257,7 @@ final class Libc {
     }
 
     static void unsetenv(MemorySegment name) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            check("unsetenv", (int) unsetenv.invokeExact(state, name), state);
-        } catch (Throwable t) {
-            throw rethrow("unsetenv", t);
-        }
+        OutParameter.call("unsetenv", CAPTURE_LAYOUT, ERRNO_ON_MINUS_ONE, state -> (int) unsetenv.invokeExact(state, name));
     }
 
     static String strerror(int errnum) {
@@ -328,24 +269,12 @@ final class Libc {
         }
     }
 
-    private static void check(String function, int result, MemorySegment state) {
-        if (result == -1) {
-            throw failure(function, state);
-        }
-    }
-
     private static NativeException failure(String function, MemorySegment state) {
         int errno = (int) ERRNO.get(state, 0L);
         return new NativeException(function, errno, strerror(errno));
     }
 
     private static RuntimeException rethrow(String function, Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new NativeException(function + " could not be called: " + t, t);
+        return NativeLibrary.rethrow(function, t);
     }
 }

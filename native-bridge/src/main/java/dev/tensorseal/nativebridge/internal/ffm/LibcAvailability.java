@@ -1,5 +1,6 @@
 package dev.tensorseal.nativebridge.internal.ffm;
 
+import dev.tensorseal.nativebridge.NativeException;
 import dev.tensorseal.nativebridge.internal.Bindings;
 import dev.tensorseal.nativebridge.internal.Linux;
 
@@ -32,10 +33,11 @@ final class LibcAvailability {
         return Holder.REASON;
     }
 
+    /** Throws the bridge's {@link NativeException} (as every failed call does) when libc cannot be bound here. */
     static void require() {
         String reason = Holder.REASON;
         if (reason != null) {
-            throw new IllegalStateException("libc is unavailable: " + reason);
+            throw new NativeException("libc", 0, "unavailable: " + reason);
         }
     }
 }
