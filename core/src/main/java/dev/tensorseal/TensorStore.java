@@ -2,8 +2,8 @@ package dev.tensorseal;
 
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
+import dev.tensorseal.internal.memory.PlaintextMemory;
 import dev.tensorseal.internal.store.NonceObserver;
-import dev.tensorseal.internal.store.PlaintextMemory;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;

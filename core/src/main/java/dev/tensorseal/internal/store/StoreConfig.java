@@ -2,6 +2,7 @@ package dev.tensorseal.internal.store;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.UnsupportedParameterException;
+import dev.tensorseal.internal.memory.PlaintextMemory;
 import java.security.SecureRandom;
 import java.util.Objects;
 

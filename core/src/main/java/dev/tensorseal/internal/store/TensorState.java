@@ -1,7 +1,8 @@
 package dev.tensorseal.internal.store;
 
-import java.util.concurrent.atomic.AtomicReference;
+import dev.tensorseal.internal.memory.CiphertextPool;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A tensor in a store: its committed table, its write lock, the DEK this store instance writes it
