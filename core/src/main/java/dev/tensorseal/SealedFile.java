@@ -1,6 +1,6 @@
 package dev.tensorseal;
 
-import dev.tensorseal.internal.tseal.PassphraseKey;
+import dev.tensorseal.internal.keys.PassphraseKey;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
