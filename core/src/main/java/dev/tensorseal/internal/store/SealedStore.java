@@ -291,9 +291,18 @@ public final class SealedStore implements AutoCloseable {
         }
     }
 
+    /** Decrypts the whole tensor into budgeted scratch: one lookup of {@code name}, whose size is its table's. */
+    public ViewLease read(String name) {
+        TensorState st = state(name);
+        return read(st, name, 0, st.table().meta.info().byteSize());
+    }
+
     /** Decrypts the chunks covering {@code offsetBytes..+lengthBytes} into budgeted scratch. */
     public ViewLease read(String name, long offsetBytes, long lengthBytes) {
-        TensorState st = state(name);
+        return read(state(name), name, offsetBytes, lengthBytes);
+    }
+
+    private ViewLease read(TensorState st, String name, long offsetBytes, long lengthBytes) {
         structure.readLock().lock();
         try {
             ensureOpen();

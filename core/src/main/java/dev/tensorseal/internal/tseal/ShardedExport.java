@@ -1,8 +1,8 @@
 package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.TensorSealException;
-import dev.tensorseal.TensorStore;
 import dev.tensorseal.internal.safetensors.ShardIndex;
+import dev.tensorseal.internal.store.SealedStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
 final class ShardedExport {
     private ShardedExport() {}
 
-    static void write(TensorStore store, Map<String, String> md, Path indexOut, LongConsumer progress, boolean replace)
+    static void write(SealedStore store, Map<String, String> md, Path indexOut, LongConsumer progress, boolean replace)
             throws IOException {
         Map<String, String> weightMap = new LinkedHashMap<>(TsealFiles.prefixed(md, "shard."));
         Map<String, List<String>> byShard = new LinkedHashMap<>();
