@@ -1,6 +1,7 @@
 package dev.tensorseal;
 
 import dev.tensorseal.internal.keys.PassphraseKey;
+import dev.tensorseal.internal.tseal.TsealExport;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
@@ -140,7 +141,7 @@ public final class SealedFile {
      * {@code __metadata__}; a sharded source is written as its shards plus {@code out} as the index.
      */
     public static void exportSafetensors(Path in, KeySource key, Path out) throws IOException {
-        TsealFiles.export(in, key, out, bytes -> { });
+        TsealExport.export(in, key, out, bytes -> { });
     }
 
     /**
@@ -149,7 +150,7 @@ public final class SealedFile {
      * restored inline as {@code raw_data}; plaintext is streamed in slices of at most 16 MiB.
      */
     public static void export(Path in, KeySource key, Path out) throws IOException {
-        TsealFiles.export(in, key, out, bytes -> { });
+        TsealExport.export(in, key, out, bytes -> { });
     }
 
     /** Authenticates every chunk; throws an {@link IntegrityException} naming the first bad tensor and chunk. */
