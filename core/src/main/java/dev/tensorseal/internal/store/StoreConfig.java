@@ -26,7 +26,7 @@ public record StoreConfig(KeySource keySource, String engineName, int chunkSizeB
     /** Default plaintext budget: 1 GiB. */
     public static final long DEFAULT_PLAINTEXT_BUDGET_BYTES = 1L << 30;
 
-    /** The default engine: {@code vaes} where it runs, else {@code jce}. */
+    /** The default engine, as the engine code names it ({@link GcmEngine#defaultName()}). */
     public static String defaultEngineName() {
         return GcmEngine.defaultName();
     }
