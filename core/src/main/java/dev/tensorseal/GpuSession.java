@@ -3,7 +3,6 @@ package dev.tensorseal;
 import dev.tensorseal.internal.gpu.DeviceBatches;
 import dev.tensorseal.internal.store.SealReservation;
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.nativebridge.Availability;
 import dev.tensorseal.nativebridge.DeviceBuffer;
 import dev.tensorseal.nativebridge.GpuAesGcm;
@@ -97,7 +96,7 @@ public final class GpuSession implements AutoCloseable {
     /** Decrypts and verifies tensor {@code name} of {@code store} into new device memory. */
     public DeviceTensor upload(TensorStore store, String name) {
         tensors.checkOpen();
-        SealedStore s = StoreBridge.unwrap(store);
+        SealedStore s = store.sealed();
         try {
             return s.withChunkPlan(name, plan -> {
                 try (Arena arena = Arena.ofConfined()) {
@@ -159,7 +158,7 @@ public final class GpuSession implements AutoCloseable {
         if (tensor.session() != this) {
             throw new IllegalArgumentException("tensor '" + tensor.info().name() + "' belongs to another GPU session");
         }
-        SealedStore s = StoreBridge.unwrap(store);
+        SealedStore s = store.sealed();
         TensorInfo info = TensorInfo.of(name, tensor.info().dtype(), tensor.info().shape());
         try (SealReservation r = s.info(info.name()).isPresent() ? s.reserveExisting(info.name(), 1, 0) : s.reserveNew(info, 1);
              Arena arena = Arena.ofConfined()) {

@@ -1,8 +1,8 @@
 package dev.tensorseal;
 
 import dev.tensorseal.internal.attestation.NvmlEvidenceCollector;
-import dev.tensorseal.internal.attestation.VerifiedAttestationKeySource;
-import dev.tensorseal.internal.gpu.ConfidentialComputingKeySource;
+import dev.tensorseal.internal.keys.ConfidentialComputingKeySource;
+import dev.tensorseal.internal.keys.VerifiedAttestationKeySource;
 import dev.tensorseal.nativebridge.ConfidentialComputingStatus;
 import dev.tensorseal.nativebridge.GpuReport;
 import dev.tensorseal.nativebridge.Gpus;

@@ -1,9 +1,9 @@
 package dev.tensorseal;
 
-import dev.tensorseal.internal.store.keys.Argon2idKeySource;
-import dev.tensorseal.internal.store.keys.BytesKeySource;
-import dev.tensorseal.internal.store.keys.EnvironmentKeySource;
-import dev.tensorseal.internal.store.keys.KeyFileSource;
+import dev.tensorseal.internal.keys.Argon2idKeySource;
+import dev.tensorseal.internal.keys.BytesKeySource;
+import dev.tensorseal.internal.keys.EnvironmentKeySource;
+import dev.tensorseal.internal.keys.KeyFileSource;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 

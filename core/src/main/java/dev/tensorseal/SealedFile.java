@@ -1,6 +1,7 @@
 package dev.tensorseal;
 
-import dev.tensorseal.internal.tseal.PassphraseKey;
+import dev.tensorseal.internal.keys.PassphraseKey;
+import dev.tensorseal.internal.tseal.TsealExport;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
@@ -32,7 +33,7 @@ public final class SealedFile {
      * with an {@link IntegrityException} that says which; a damaged chunk fails when it is read.
      */
     public static TensorStore open(Path file, KeySource key) throws IOException {
-        return TsealFiles.open(file, key).store();
+        return TensorStore.over(TsealFiles.open(file, key).store());
     }
 
     /**
@@ -41,7 +42,7 @@ public final class SealedFile {
      * plaintext byte off the Java heap), plaintext budget and parallelism apply to the store. The chunk size is the file's.
      */
     public static TensorStore open(Path file, TensorStore.Builder settings) throws IOException {
-        return TsealFiles.open(file, settings.config()).store();
+        return TensorStore.over(TsealFiles.open(file, settings.config()).store());
     }
 
     /**
@@ -62,7 +63,7 @@ public final class SealedFile {
 
     /** As {@link #open(URI, TensorStore.Builder)} with {@code options} (concurrency, retries, an expected header digest). */
     public static TensorStore open(URI uri, TensorStore.Builder settings, RemoteOptions options) {
-        return TsealFiles.open(uri, settings.config(), options).store();
+        return TensorStore.over(TsealFiles.open(uri, settings.config(), options).store());
     }
 
     /**
@@ -114,7 +115,7 @@ public final class SealedFile {
      *         {@code file} is left as it was (a file under a key the store does not hold could not be opened)
      */
     public static void save(TensorStore store, KeySource key, Path file) throws IOException {
-        TsealFiles.save(store, key, file, Map.of("source", "store"));
+        TsealFiles.save(store.sealed(), key, file, Map.of("source", "store"));
     }
 
     /**
@@ -122,7 +123,7 @@ public final class SealedFile {
      * wrong. A store keyed from a passphrase records that passphrase's Argon2id parameters and salt in the file.
      */
     public static void save(TensorStore store, Path file) throws IOException {
-        TsealFiles.save(store, file, Map.of("source", "store"));
+        TsealFiles.save(store.sealed(), file, Map.of("source", "store"));
     }
 
     /** Seals a {@code .safetensors} file, or a sharded checkpoint given its {@code *.index.json}, into {@code out}. */
@@ -140,7 +141,7 @@ public final class SealedFile {
      * {@code __metadata__}; a sharded source is written as its shards plus {@code out} as the index.
      */
     public static void exportSafetensors(Path in, KeySource key, Path out) throws IOException {
-        TsealFiles.export(in, key, out, bytes -> { });
+        TsealExport.export(in, key, out, bytes -> { });
     }
 
     /**
@@ -149,7 +150,7 @@ public final class SealedFile {
      * restored inline as {@code raw_data}; plaintext is streamed in slices of at most 16 MiB.
      */
     public static void export(Path in, KeySource key, Path out) throws IOException {
-        TsealFiles.export(in, key, out, bytes -> { });
+        TsealExport.export(in, key, out, bytes -> { });
     }
 
     /** Authenticates every chunk; throws an {@link IntegrityException} naming the first bad tensor and chunk. */

@@ -1,11 +1,9 @@
 package dev.tensorseal;
 
 import dev.tensorseal.internal.crypto.GcmEngine;
-import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
+import dev.tensorseal.internal.memory.PlaintextMemory;
 import dev.tensorseal.internal.store.NonceObserver;
-import dev.tensorseal.internal.store.PlaintextMemory;
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;
 import dev.tensorseal.internal.store.TensorMeta;
 import java.lang.foreign.MemorySegment;
@@ -49,16 +47,22 @@ import java.util.Optional;
  * opened. After close every method but {@code close} throws {@link IllegalStateException}.
  */
 public final class TensorStore implements AutoCloseable {
-    static {
-        StoreBridge.install(TensorStore::new, s -> s.store);
-    }
-
     private final SealedStore store;
     /** A key source this store made for itself (a file's passphrase key): closed with the store. */
     private volatile KeySource owned;
 
     private TensorStore(SealedStore store) {
         this.store = store;
+    }
+
+    /** The public face of {@code store}, which internal code built (an opened file): closing this closes it. */
+    static TensorStore over(SealedStore store) {
+        return new TensorStore(store);
+    }
+
+    /** The store behind this one, for this package's other facades (files, GPU sessions). */
+    SealedStore sealed() {
+        return store;
     }
 
     /** Makes this store close {@code source} when it closes (the caller never saw the source). */
@@ -125,7 +129,7 @@ public final class TensorStore implements AutoCloseable {
 
     /** A view of the whole tensor. Close it (try-with-resources) to zero the plaintext and return the budget. */
     public TensorView read(String name) {
-        return read(name, 0, infoOf(name).byteSize());
+        return new TensorView(store.read(name));
     }
 
     /** A view of bytes {@code offsetBytes..+lengthBytes}; only the chunks it covers are decrypted. */
@@ -256,14 +260,15 @@ public final class TensorStore implements AutoCloseable {
     /** Settings for a new store; only the key source is required. */
     public static final class Builder {
         /** Default plaintext budget: 1 GiB. */
-        public static final long DEFAULT_PLAINTEXT_BUDGET_BYTES = 1L << 30;
+        public static final long DEFAULT_PLAINTEXT_BUDGET_BYTES = StoreConfig.DEFAULT_PLAINTEXT_BUDGET_BYTES;
 
+        // The defaults are StoreConfig's (one copy: a file opened with a key alone gets the same).
         private KeySource keySource;
-        private String engine = GcmEngine.defaultName();
+        private String engine = StoreConfig.defaultEngineName();
         private int chunkSizeBytes = TensorMeta.DEFAULT_CHUNK_BYTES;
         private long plaintextBudgetBytes = DEFAULT_PLAINTEXT_BUDGET_BYTES;
-        private int parallelism = Runtime.getRuntime().availableProcessors();
-        private PlaintextMemory plaintextMemory = HardenedPlaintextMemory.system();
+        private int parallelism = StoreConfig.defaultParallelism();
+        private PlaintextMemory plaintextMemory = StoreConfig.defaultPlaintextMemory();
         private NonceObserver nonceObserver = NonceObserver.NONE;
         private SecureRandom random;
 

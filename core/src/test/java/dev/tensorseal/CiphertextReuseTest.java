@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import dev.tensorseal.testing.Liveness;
 import java.util.Random;
@@ -35,7 +34,7 @@ class CiphertextReuseTest {
     void aRemovedTensorsMemoryIsReusedByTheNextPutOfItsSizeAndReadsBackRight() {
         for (String engine : StoreFixtures.engines()) {
             try (KeySource key = StoreFixtures.key(71); TensorStore store = StoreFixtures.builder(engine, key).build()) {
-                SealedStore s = StoreBridge.unwrap(store);
+                SealedStore s = store.sealed();
                 store.put("a", DType.U8, new long[] {BYTES}, data(1));
                 assertEquals(0, s.retainedCiphertextBytes());
                 store.remove("a");
@@ -52,7 +51,7 @@ class CiphertextReuseTest {
     @Test
     void aSnapshotsChunksAreNeverReusedSoARestoredStoreStillReadsThem() {
         try (KeySource key = StoreFixtures.key(72); TensorStore store = StoreFixtures.builder("jce", key).build()) {
-            SealedStore s = StoreBridge.unwrap(store);
+            SealedStore s = store.sealed();
             store.put("a", DType.U8, new long[] {BYTES}, data(3));
             StoreSnapshot snap = StoreFixtures.snapshot(store);
             store.remove("a");
@@ -67,7 +66,7 @@ class CiphertextReuseTest {
     @Test
     void aWrittenTensorsMemoryIsNotReused() {
         try (KeySource key = StoreFixtures.key(73); TensorStore store = StoreFixtures.builder("jce", key).build()) {
-            SealedStore s = StoreBridge.unwrap(store);
+            SealedStore s = store.sealed();
             store.put("a", DType.U8, new long[] {BYTES}, data(5));
             try (WritableView w = store.write("a")) {
                 w.setByte(0, (byte) 1);
@@ -90,7 +89,7 @@ class CiphertextReuseTest {
                     TensorStore store = StoreFixtures.builder(engine, key).chunkSizeBytes(64 << 10).build()) {
                 int bytes = 2 << 20;
                 store.put("t", DType.U8, new long[] {bytes}, filled(bytes, 0));
-                SealedStore s = StoreBridge.unwrap(store);
+                SealedStore s = store.sealed();
                 Liveness live = Liveness.create();
                 Liveness.Role reads = live.role("reads", 100);
                 Liveness.Role replaced = live.role("remove+put cycles", 50);

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tensorseal.internal.gpu.DeviceBatches;
 import dev.tensorseal.internal.store.SealReservation;
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.nativebridge.ChunkBatch;
 import dev.tensorseal.nativebridge.HostAesGcm;
 import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
@@ -56,7 +55,7 @@ class DeviceTensorHostPathTest {
 
     /** Opens tensor {@code name} exactly as {@link GpuSession#upload} does, with the host kernel; {@code tamper} may edit the staged ciphertext. */
     private static byte[] hostUpload(TensorStore store, String name, Consumer<MemorySegment> tamper, int[] statusOut) {
-        return StoreBridge.unwrap(store).withChunkPlan(name, plan -> {
+        return store.sealed().withChunkPlan(name, plan -> {
             try (Arena arena = Arena.ofConfined()) {
                 DeviceBatches b = DeviceBatches.forOpen(arena, plan);
                 MemorySegment keys = HostAesGcm.keyContexts(arena, plan.keys());
@@ -118,7 +117,7 @@ class DeviceTensorHostPathTest {
             try (TensorStore store = StoreFixtures.restore(StoreFixtures.builder(engine, key), StoreFixtures.snapshot(first))) {
                 store.update("short-last", CHUNK + 7, MemorySegment.ofArray(new byte[] {1, 2, 3}));
                 store.update("short-last", 3 * CHUNK + 99, MemorySegment.ofArray(new byte[] {9}));
-                int twoKeys = StoreBridge.unwrap(store).withChunkPlan("short-last", p -> p.keys().size());
+                int twoKeys = store.sealed().withChunkPlan("short-last", p -> p.keys().size());
                 assertEquals(2, twoKeys, "the mixed-key case is exercised");
                 for (String name : List.of("short-last", "one", "tiny", "empty")) {
                     assertArrayEquals(storeRead(store, name), hostUpload(store, name), name);
@@ -193,7 +192,7 @@ class DeviceTensorHostPathTest {
                      }
                  }
              }).build()) {
-            SealedStore s = StoreBridge.unwrap(store);
+            SealedStore s = store.sealed();
             byte[] a = StoreFixtures.randomBytes(rnd, 2 * CHUNK + 33);
             byte[] b = StoreFixtures.randomBytes(rnd, 2 * CHUNK + 33);
 
@@ -249,7 +248,7 @@ class DeviceTensorHostPathTest {
     void anAbandonedReservationCreatesNothingAndStillConsumesItsGenerations() {
         try (KeySource key = StoreFixtures.key(110);
              TensorStore store = StoreFixtures.builder("jce", key).build()) {
-            SealedStore s = StoreBridge.unwrap(store);
+            SealedStore s = store.sealed();
             try (SealReservation r = s.reserveNew(TensorInfo.of("x", DType.U8, 10), 1)) {
                 r.takeGeneration();
             }
@@ -271,7 +270,7 @@ class DeviceTensorHostPathTest {
              KeySource key2 = StoreFixtures.key(121);
              TensorStore store = StoreFixtures.builder("jce", key).build()) {
             byte[] plain = StoreFixtures.randomBytes(new Random(12), CHUNK + 1);
-            try (SealReservation r = StoreBridge.unwrap(store).reserveNew(TensorInfo.of("z", DType.U8, CHUNK + 1), 1)) {
+            try (SealReservation r = store.sealed().reserveNew(TensorInfo.of("z", DType.U8, CHUNK + 1), 1)) {
                 long g = r.takeGeneration();
                 MemorySegment[] sealed = hostSeal(r, g, plain);
                 store.rekey(key2);

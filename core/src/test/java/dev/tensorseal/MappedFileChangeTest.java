@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.gpu.DeviceBatches;
-import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
@@ -179,7 +178,7 @@ class MappedFileChangeTest {
                 Path file = sealed(key);
                 long[] chunkAt = chunkOffsets(file);
                 try (TensorStore store = SealedFile.open(file, TensorStore.builder().keySource(key).engine(engine))) {
-                    long chunk0 = StoreBridge.unwrap(store).withChunkPlan("w", plan -> plan.sealedChunk(0).address());
+                    long chunk0 = store.sealed().withChunkPlan("w", plan -> plan.sealedChunk(0).address());
                     long base = chunk0 - chunkAt[0]; // the mapping starts at file offset 0, page-aligned
                     long bytes = (Files.size(file) + 4095) & -4096L;
                     mprotect(base, bytes, 0);
@@ -191,10 +190,10 @@ class MappedFileChangeTest {
                             assertArrayEquals(Arrays.copyOfRange(expected, CHUNK + 16, CHUNK + 16 + 4096), v.toByteArray(),
                                     engine + ": slice read");
                         }
-                        StoreBridge.unwrap(store).verify("w", b -> { });
+                        store.sealed().verify("w", b -> { });
                         try (Arena arena = Arena.ofConfined()) {
                             MemorySegment staging = arena.allocate(2L * CHUNK * CHUNKS);
-                            StoreBridge.unwrap(store).withChunkPlan("w", plan -> {
+                            store.sealed().withChunkPlan("w", plan -> {
                                 DeviceBatches.copySealed(plan, staging);
                                 return null;
                             });
@@ -222,10 +221,10 @@ class MappedFileChangeTest {
                             engine + ": " + whole.getMessage());
                     assertThrows(IntegrityException.class, () -> store.read("w", 3L * CHUNK, 100).close(), engine + ": slice");
                     assertThrows(IntegrityException.class,
-                            () -> StoreBridge.unwrap(store).verify("w", bytes -> { }), engine + ": verify");
+                            () -> store.sealed().verify("w", bytes -> { }), engine + ": verify");
                     try (Arena arena = Arena.ofConfined()) {
                         MemorySegment staging = arena.allocate(2L * CHUNK * CHUNKS);
-                        assertThrows(IntegrityException.class, () -> StoreBridge.unwrap(store)
+                        assertThrows(IntegrityException.class, () -> store.sealed()
                                 .withChunkPlan("w", plan -> {
                                     DeviceBatches.copySealed(plan, staging);
                                     return null;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tensorseal.testing.Liveness;
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import java.lang.reflect.Field;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +22,7 @@ class ReaderProgressTest {
     private static ReentrantReadWriteLock structureLock(TensorStore store) throws ReflectiveOperationException {
         Field lock = SealedStore.class.getDeclaredField("lock");
         lock.setAccessible(true);
-        Object storeLock = lock.get(StoreBridge.unwrap(store));
+        Object storeLock = lock.get(store.sealed());
         Field f = storeLock.getClass().getDeclaredField("structure");
         f.setAccessible(true);
         return (ReentrantReadWriteLock) f.get(storeLock);

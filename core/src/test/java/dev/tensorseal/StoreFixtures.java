@@ -3,7 +3,6 @@ package dev.tensorseal;
 import dev.tensorseal.internal.crypto.EngineSpec;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +48,12 @@ final class StoreFixtures {
     }
 
     static StoreSnapshot snapshot(TensorStore store) {
-        return StoreBridge.unwrap(store).snapshot();
+        return store.sealed().snapshot();
     }
 
     /** A second store instance opened from a persisted state (as a .tseal file would be). */
     static TensorStore restore(TensorStore.Builder builder, StoreSnapshot snapshot) {
-        return StoreBridge.wrap(SealedStore.restore(builder.config(), snapshot));
+        return TensorStore.over(SealedStore.restore(builder.config(), snapshot));
     }
 
     static byte[] randomBytes(Random r, int n) {

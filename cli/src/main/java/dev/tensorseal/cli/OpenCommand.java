@@ -1,6 +1,7 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.tseal.TsealExport;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class OpenCommand implements Command {
                     // Shards are renamed into place one by one: authenticate everything before the first one lands.
                     in.verify(key, bytes -> { });
                 }
-                TsealFiles.export(opened, target, progress, a.flag("--force"));
+                TsealExport.export(opened, target, progress, a.flag("--force"));
             }
         }
         long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();

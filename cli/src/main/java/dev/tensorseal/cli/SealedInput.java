@@ -93,7 +93,7 @@ final class SealedInput {
 
     /** Opens with {@code key}: the header authenticated, a store over its chunks. */
     TsealFiles.Opened open(KeySource key) throws IOException {
-        return path != null ? TsealFiles.open(path, key) : TsealFiles.open(uri, TsealFiles.config(key), options);
+        return path != null ? TsealFiles.open(path, key) : TsealFiles.open(uri, key, options);
     }
 
     void verify(KeySource key, LongConsumer progress) throws IOException {

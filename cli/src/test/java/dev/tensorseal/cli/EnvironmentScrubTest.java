@@ -91,7 +91,7 @@ class EnvironmentScrubTest {
                 m.fill((byte) 0);
             }
             System.out.println("after " + Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of("/proc/self/environ"))));
-            System.out.println("getenv " + dev.tensorseal.internal.store.keys.EnvironmentText.getenvChars(variable));
+            System.out.println("getenv " + dev.tensorseal.internal.keys.EnvironmentText.getenvChars(variable));
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
 import dev.tensorseal.internal.crypto.SecretBytes;
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;
@@ -61,7 +60,7 @@ public final class ExposureWorkload {
         KeySource key = KeySource.bytes(k);
         Arrays.fill(k, (byte) 0);
         TensorStore store = TensorStore.builder().keySource(key).engine(engine).build();
-        System.out.println("KEY " + segmentOf(StoreBridge.unwrap(store)));
+        System.out.println("KEY " + segmentOf(store));
         for (int i = 0; i <= CONTROL; i++) {
             byte[] data = filled(canary(i));
             store.put("t" + i, DType.U8, new long[] {TENSOR_BYTES}, data);
@@ -129,7 +128,10 @@ public final class ExposureWorkload {
     }
 
     /** "address bytes" of the store's master key segment (reflection: a test-only look inside). */
-    private static String segmentOf(SealedStore store) throws ReflectiveOperationException {
+    private static String segmentOf(TensorStore facade) throws ReflectiveOperationException {
+        Field inner = TensorStore.class.getDeclaredField("store");
+        inner.setAccessible(true);
+        SealedStore store = (SealedStore) inner.get(facade);
         Field keys = SealedStore.class.getDeclaredField("keys");
         keys.setAccessible(true);
         Object custody = keys.get(store);

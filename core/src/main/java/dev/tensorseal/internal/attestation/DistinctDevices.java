@@ -16,11 +16,11 @@ import java.util.Map;
  * apart by their leaf attestation key, which signs the report; the same key, whatever certificate carries it,
  * is the same device. The FWID is not used: GPUs running the same firmware share it.
  */
-final class DistinctDevices {
+public final class DistinctDevices {
     private final Map<String, String> seen = new HashMap<>();
 
     /** The {@link EvidenceVerifier#DISTINCT_DEVICE} check for {@code evidence}, after its own checks. */
-    Check check(GpuEvidence evidence, List<Check> ownChecks) {
+    public Check check(GpuEvidence evidence, List<Check> ownChecks) {
         CheckRun run = new CheckRun(evidence.subject());
         boolean verified = ownChecks.stream().noneMatch(c -> c.status() == Status.FAIL);
         if (!verified) {

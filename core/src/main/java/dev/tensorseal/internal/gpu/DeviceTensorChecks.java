@@ -5,22 +5,20 @@ import dev.tensorseal.DeviceTensor;
 import dev.tensorseal.GpuSession;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.SealedFile;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
-import dev.tensorseal.internal.crypto.GcmEngine;
-import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
-import dev.tensorseal.internal.store.NonceObserver;
-import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
-import dev.tensorseal.internal.store.StoreConfig;
-import dev.tensorseal.internal.store.StoreSnapshot;
+import dev.tensorseal.internal.tseal.TsealReader;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.io.UncheckedIOException;
 import java.lang.foreign.ValueLayout;
-import java.security.SecureRandom;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -30,6 +28,7 @@ import java.util.Random;
  * {@link IntegrityException} from the device naming that chunk. The host half (always run; alone with
  * {@code --host-only}, as CI does) builds the same fixtures and checks that the CPU store rejects the tampered chunk
  * too, so the device half's expectation is sound. Exit 0 when every check passed, 1 otherwise, 2 on bad arguments.
+ * A client of the public API only (the tampered copy is a saved file with a flipped bit), so it can leave core.
  */
 public final class DeviceTensorChecks {
     static final int CHUNK_BYTES = 4096;
@@ -75,12 +74,7 @@ public final class DeviceTensorChecks {
     }
 
     private static TensorStore store(KeySource key) {
-        return StoreBridge.wrap(SealedStore.create(config(key)));
-    }
-
-    private static StoreConfig config(KeySource key) {
-        return new StoreConfig(key, GcmEngine.defaultName(), CHUNK_BYTES, 1L << 30, 2, HardenedPlaintextMemory.system(), NonceObserver.NONE,
-                new SecureRandom());
+        return TensorStore.builder().keySource(key).chunkSizeBytes(CHUNK_BYTES).parallelism(2).build();
     }
 
     private static KeySource key(long seed) {
@@ -102,19 +96,31 @@ public final class DeviceTensorChecks {
         }
     }
 
-    /** A copy of {@code store} (one tensor "w") with one bit of chunk {@link #TAMPERED_CHUNK}'s ciphertext flipped. */
+    /**
+     * A copy of {@code store} (one tensor "w") with one bit of chunk {@link #TAMPERED_CHUNK}'s ciphertext flipped: saved
+     * to a temporary file, the bit flipped there, opened. The file is deleted at once; the open store keeps reading it.
+     */
     private static TensorStore tampered(TensorStore store, KeySource key) {
-        StoreSnapshot s = StoreBridge.unwrap(store).snapshot();
-        StoreSnapshot.Tensor t = s.tensors().get(0);
-        MemorySegment[] chunks = t.chunks().clone();
-        MemorySegment bad = Arena.ofAuto().allocate(chunks[TAMPERED_CHUNK].byteSize());
-        bad.copyFrom(chunks[TAMPERED_CHUNK]);
-        bad.set(ValueLayout.JAVA_BYTE, 100, (byte) (bad.get(ValueLayout.JAVA_BYTE, 100) ^ 4));
-        chunks[TAMPERED_CHUNK] = bad;
-        StoreSnapshot.Tensor evil = new StoreSnapshot.Tensor(t.tensorId(), t.info(), t.chunkSizeBytes(), t.keyIndex(),
-                t.generations(), chunks);
-        return StoreBridge.wrap(SealedStore.restore(config(key), new StoreSnapshot(s.storeId(), s.formatVersion(), s.keys(),
-                List.of(evil))));
+        try {
+            Path dir = Files.createTempDirectory("tensorseal-tamper");
+            Path file = dir.resolve("w.tseal");
+            try {
+                SealedFile.save(store, file);
+                long at = TsealReader.readUnverified(file).tensors().get(0).chunkOffsetBytes(TAMPERED_CHUNK) + 100;
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    ByteBuffer bit = ByteBuffer.allocate(1);
+                    ch.read(bit, at);
+                    bit.put(0, (byte) (bit.get(0) ^ 4)).rewind();
+                    ch.write(bit, at);
+                }
+                return SealedFile.open(file, TensorStore.builder().keySource(key).parallelism(2));
+            } finally {
+                Files.deleteIfExists(file);
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the tamper fixture failed", e);
+        }
     }
 
     private static String describe(IntegrityException e) {

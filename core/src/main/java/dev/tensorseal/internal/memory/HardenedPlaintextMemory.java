@@ -1,8 +1,6 @@
 package dev.tensorseal.internal.memory;
 
 import dev.tensorseal.CapacityException;
-import dev.tensorseal.internal.store.ArenaPlaintextMemory;
-import dev.tensorseal.internal.store.PlaintextMemory;
 import dev.tensorseal.nativebridge.NativeException;
 import dev.tensorseal.nativebridge.SecureMemory;
 import dev.tensorseal.nativebridge.SecureRegion;

@@ -30,7 +30,7 @@ public final class AnonymousMemory {
      *
      * @throws NativeCallException when {@code mmap} or {@code madvise} fails (e.g. ENOMEM under an overcommit limit)
      */
-    static MemorySegment allocate(Arena arena, long bytes) {
+    public static MemorySegment allocate(Arena arena, long bytes) {
         if (bytes < MIN_BYTES || AnonymousPages.unavailableReason() != null) {
             return arena.allocate(bytes, 64);
         }

@@ -1,5 +1,8 @@
 package dev.tensorseal.internal.store;
 
+import dev.tensorseal.internal.memory.CiphertextPool;
+import dev.tensorseal.internal.memory.PlaintextMemory;
+import dev.tensorseal.internal.memory.PlaintextPool;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -9,6 +9,9 @@ import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.WriteConflictException;
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.crypto.SecretBytes;
+import dev.tensorseal.internal.memory.CiphertextPool;
+import dev.tensorseal.internal.memory.PlaintextMemory;
+import dev.tensorseal.internal.memory.PlaintextPool;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
@@ -185,21 +188,28 @@ public final class SealedStore implements AutoCloseable {
         sealer.put(info, data);
     }
 
+    /** Decrypts the whole tensor into budgeted scratch: one lookup of {@code name}, whose size is its table's. */
+    public ViewLease read(String name) {
+        return tensors.shared(name, st -> decrypt(st, name, 0, st.table().meta.info().byteSize()));
+    }
+
     /** Decrypts the chunks covering {@code offsetBytes..+lengthBytes} into budgeted scratch. */
     public ViewLease read(String name, long offsetBytes, long lengthBytes) {
-        return tensors.shared(name, st -> {
-            ChunkTable t = st.table();
-            Span span = Span.of(t.meta, offsetBytes, lengthBytes);
-            // Only the asked-for bytes are released and budgeted; the covering chunks are authenticated whole.
-            PlaintextMemory.Block b = pool.take(lengthBytes, name);
-            try {
-                crypto.open(t, span.first(), span.last(), offsetBytes, offsetBytes + lengthBytes, b.segment());
-            } catch (RuntimeException e) {
-                pool.give(b);
-                throw e;
-            }
-            return views.opened(new ViewLease(views, t.meta.info(), offsetBytes, b, slice(b, 0, lengthBytes)));
-        });
+        return tensors.shared(name, st -> decrypt(st, name, offsetBytes, lengthBytes));
+    }
+
+    private ViewLease decrypt(TensorState st, String name, long offsetBytes, long lengthBytes) {
+        ChunkTable t = st.table();
+        Span span = Span.of(t.meta, offsetBytes, lengthBytes);
+        // Only the asked-for bytes are released and budgeted; the covering chunks are authenticated whole.
+        PlaintextMemory.Block b = pool.take(lengthBytes, name);
+        try {
+            crypto.open(t, span.first(), span.last(), offsetBytes, offsetBytes + lengthBytes, b.segment());
+        } catch (RuntimeException e) {
+            pool.give(b);
+            throw e;
+        }
+        return views.opened(new ViewLease(views, t.meta.info(), offsetBytes, b, slice(b, 0, lengthBytes)));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tensorseal.internal.store;
 
 import dev.tensorseal.CapacityException;
 import dev.tensorseal.WriteConflictException;
+import dev.tensorseal.internal.memory.CiphertextPool;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

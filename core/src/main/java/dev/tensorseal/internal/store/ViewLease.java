@@ -1,6 +1,7 @@
 package dev.tensorseal.internal.store;
 
 import dev.tensorseal.TensorInfo;
+import dev.tensorseal.internal.memory.PlaintextMemory;
 import java.lang.foreign.MemorySegment;
 
 /**

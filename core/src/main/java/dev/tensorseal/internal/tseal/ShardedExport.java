@@ -1,8 +1,8 @@
 package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.TensorSealException;
-import dev.tensorseal.TensorStore;
 import dev.tensorseal.internal.safetensors.ShardIndex;
+import dev.tensorseal.internal.store.SealedStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,9 +23,9 @@ import java.util.function.LongConsumer;
 final class ShardedExport {
     private ShardedExport() {}
 
-    static void write(TensorStore store, Map<String, String> md, Path indexOut, LongConsumer progress, boolean replace)
+    static void write(SealedStore store, Map<String, String> md, Path indexOut, LongConsumer progress, boolean replace)
             throws IOException {
-        Map<String, String> weightMap = new LinkedHashMap<>(TsealFiles.prefixed(md, "shard."));
+        Map<String, String> weightMap = new LinkedHashMap<>(TsealExport.prefixed(md, "shard."));
         Map<String, List<String>> byShard = new LinkedHashMap<>();
         weightMap.forEach((t, s) -> byShard.computeIfAbsent(s, x -> new ArrayList<>()).add(t));
         Path index = indexOut.toAbsolutePath();
@@ -50,10 +50,10 @@ final class ShardedExport {
         try {
             for (var e : byShard.entrySet()) {
                 Path target = dir.resolve(e.getKey());
-                TsealFiles.exportSafetensors(store, e.getValue(), metadata.get(e.getKey()), target, progress, replace);
+                TsealExport.exportSafetensors(store, e.getValue(), metadata.get(e.getKey()), target, progress, replace);
                 written.add(target);
             }
-            byte[] json = new ShardIndex(weightMap, TsealFiles.prefixed(md, "index.")).encode();
+            byte[] json = new ShardIndex(weightMap, TsealExport.prefixed(md, "index.")).encode();
             TsealWriter.atomicWrite(indexOut, replace, null, ch -> TsealWriter.writeAt(ch, ByteBuffer.wrap(json), 0));
             done = true;
         } finally {

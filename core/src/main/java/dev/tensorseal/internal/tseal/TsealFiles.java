@@ -6,29 +6,21 @@ import dev.tensorseal.KeySource;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
-import dev.tensorseal.TensorStore;
-import dev.tensorseal.TensorView;
 import dev.tensorseal.UnsupportedParameterException;
-import dev.tensorseal.internal.crypto.GcmEngine;
-import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
+import dev.tensorseal.internal.keys.DelegatingKeySource;
+import dev.tensorseal.internal.keys.LoadedKey;
+import dev.tensorseal.internal.keys.PassphraseKey;
 import dev.tensorseal.internal.onnx.OnnxFormatException;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
 import dev.tensorseal.internal.onnx.OnnxModel;
-import dev.tensorseal.internal.onnx.OnnxRestore;
 import dev.tensorseal.internal.remote.RemoteTseal;
 import dev.tensorseal.internal.safetensors.SafetensorsEntry;
 import dev.tensorseal.internal.safetensors.SafetensorsFile;
-import dev.tensorseal.internal.safetensors.SafetensorsWriter;
 import dev.tensorseal.internal.safetensors.ShardedCheckpoint;
 import dev.tensorseal.internal.store.MappedSource;
-import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.SealedStore;
-import dev.tensorseal.internal.store.StoreBridge;
 import dev.tensorseal.internal.store.StoreConfig;
-import dev.tensorseal.internal.store.TensorMeta;
 import dev.tensorseal.internal.store.TensorNames;
-import dev.tensorseal.internal.store.keys.DelegatingKeySource;
-import dev.tensorseal.internal.store.keys.LoadedKey;
 import dev.tensorseal.nativebridge.SecureMemory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -39,18 +31,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
  * Model-level operations on .tseal files: open into a store, save a store, import safetensors (single or
- * sharded) and ONNX, export back. Metadata keys: {@code source} ({@code safetensors}, {@code sharded},
+ * sharded) and ONNX, verify, rekey ({@link TsealExport} exports back). It works on the internal {@link SealedStore}; {@code SealedFile} wraps what it
+ * returns in the public {@code TensorStore}. Metadata keys: {@code source} ({@code safetensors}, {@code sharded},
  * {@code onnx}, {@code store}), {@code st.KEY} (safetensors {@code __metadata__}), {@code index.KEY} (shard index
  * metadata, JSON text), {@code shard.TENSOR} (the shard file a tensor came from).
  */
@@ -62,26 +51,20 @@ public final class TsealFiles {
      * so the split is unambiguous; files before it wrote {@code st.SHARD.KEY} (read by {@link ShardMetadata}).
      */
     static final String SHARD_METADATA = "shardmeta.";
-    static final long EXPORT_SLICE_BYTES = 16L << 20;
 
     private TsealFiles() {}
 
-    /** A store for sealing; its chunks are the file's chunks. */
-    public static TensorStore newStore(KeySource key) {
-        return TensorStore.builder().keySource(key).build();
-    }
-
-    public static StoreConfig config(KeySource key) {
-        return new StoreConfig(key, GcmEngine.defaultName(), TensorMeta.DEFAULT_CHUNK_BYTES, 1L << 30, Runtime.getRuntime().availableProcessors(),
-                HardenedPlaintextMemory.system(), NonceObserver.NONE, new SecureRandom());
+    /** A store for sealing, with the default settings; its chunks are the file's chunks. */
+    public static SealedStore newStore(KeySource key) {
+        return SealedStore.create(StoreConfig.defaults(key));
     }
 
     /** An opened file: its authenticated header, a store over its chunks, and its header digest (SHA-256 of header and MAC). */
-    public record Opened(TsealHeader header, TensorStore store, byte[] headerDigest) {}
+    public record Opened(TsealHeader header, SealedStore store, byte[] headerDigest) {}
 
-    /** Opens {@code file} into a store; the mapping is released when the store becomes unreachable. */
+    /** Opens {@code file} into a store with the default settings; the mapping is released when the store becomes unreachable. */
     public static Opened open(Path file, KeySource key) throws IOException {
-        return open(file, config(key));
+        return open(file, StoreConfig.defaults(key));
     }
 
     /**
@@ -106,6 +89,11 @@ public final class TsealFiles {
         }
     }
 
+    /** As {@link #open(URI, StoreConfig, RemoteOptions)} with the default settings. */
+    public static Opened open(URI uri, KeySource key, RemoteOptions options) {
+        return open(uri, StoreConfig.defaults(key), options);
+    }
+
     /** Opens an already authenticated file or object into a store whose key is {@code once}, loaded from config's source. */
     private static Opened open(TsealReader.Opened o, StoreConfig config, LoadedKey once) {
         SealedStore s;
@@ -114,7 +102,7 @@ public final class TsealFiles {
         } catch (IntegrityException e) {
             throw new IntegrityException(o.source().name() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
-        return new Opened(o.header(), StoreBridge.wrap(s), o.headerDigest());
+        return new Opened(o.header(), s, o.headerDigest());
     }
 
     /**
@@ -124,10 +112,10 @@ public final class TsealFiles {
      *
      * @throws UnsupportedParameterException when {@code key} is not the store's current key
      */
-    public static void save(TensorStore store, KeySource key, Path file, Map<String, String> metadata) throws IOException {
+    public static void save(SealedStore store, KeySource key, Path file, Map<String, String> metadata) throws IOException {
         SealedStore.SaveState state;
         try {
-            state = StoreBridge.unwrap(store).saveState(key);
+            state = store.saveState(key);
         } catch (UnsupportedParameterException e) {
             throw new UnsupportedParameterException("not saved: " + e.getMessage() + "; " + file.getFileName() + " was not touched");
         }
@@ -135,8 +123,8 @@ public final class TsealFiles {
     }
 
     /** Saves {@code store} under its current key (the one it was opened or last rekeyed with); no key is asked for. */
-    public static void save(TensorStore store, Path file, Map<String, String> metadata) throws IOException {
-        write(StoreBridge.unwrap(store).saveState(null), file, metadata, null);
+    public static void save(SealedStore store, Path file, Map<String, String> metadata) throws IOException {
+        write(store.saveState(null), file, metadata, null);
     }
 
     /** Writes {@code state} (and closes it): its snapshot under its master key, recording a passphrase's KDF parameters. */
@@ -196,7 +184,7 @@ public final class TsealFiles {
     private static void sealSafetensors(Path in, KeySource key, Path out, LongConsumer progressBytes,
             boolean followOutsideLinks) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
-        try (TensorStore store = newStore(key)) {
+        try (SealedStore store = newStore(key)) {
             if (in.getFileName().toString().endsWith(".json")) {
                 metadata.put("source", "sharded");
                 try (ShardedCheckpoint c = ShardedCheckpoint.open(in, followOutsideLinks)) {
@@ -222,12 +210,12 @@ public final class TsealFiles {
         }
     }
 
-    private static void putAll(TensorStore store, SafetensorsFile f, LongConsumer progressBytes) throws IOException {
+    private static void putAll(SealedStore store, SafetensorsFile f, LongConsumer progressBytes) throws IOException {
         for (SafetensorsEntry e : f.header().tensors()) {
             // A mapping per tensor, released at once: the source is paged in and sealed chunk by chunk.
             try (Arena arena = Arena.ofShared()) { // shared: the store seals chunks in parallel
                 MemorySegment data = e.lengthBytes() == 0 ? MemorySegment.ofArray(new byte[0]) : f.map(e, arena);
-                store.put(e.name(), DType.of(e.dtype()), e.shape(), data);
+                store.put(TensorInfo.of(e.name(), DType.of(e.dtype()), e.shape()), data);
             }
             progressBytes.accept(e.lengthBytes());
         }
@@ -244,7 +232,7 @@ public final class TsealFiles {
 
     private static void sealOnnx(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
         SafetensorsFile.requireRegular(in);
-        try (TensorStore store = newStore(key); Arena arena = Arena.ofShared();
+        try (SealedStore store = newStore(key); Arena arena = Arena.ofShared();
                 FileChannel ch = FileChannel.open(in, StandardOpenOption.READ)) {
             MemorySegment model = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             SecureMemory.system().excludeFromDumps(model); // plaintext weights: kept out of core dumps
@@ -254,127 +242,15 @@ public final class TsealFiles {
                     throw new OnnxFormatException("an initializer is named " + ONNX_GRAPH_TENSOR
                             + ", the name tensorseal keeps for the model's graph: rename it to seal the model");
                 }
-                store.put(i.name(), DType.of(i.dtype()), i.dims(), i.data());
+                store.put(TensorInfo.of(i.name(), DType.of(i.dtype()), i.dims()), i.data());
                 progressBytes.accept(i.data().byteSize());
             }
             byte[] graph = m.rewriteExternal();
-            store.put(ONNX_GRAPH_TENSOR, DType.U8, new long[] {graph.length}, graph);
+            store.put(TensorInfo.of(ONNX_GRAPH_TENSOR, DType.U8, graph.length), MemorySegment.ofArray(graph));
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("source", "onnx");
             metadata.put("order", String.join("\n", m.initializers().stream().map(OnnxInitializer::name).toList()));
             save(store, out, metadata);
-        }
-    }
-
-    /**
-     * Exports to the source format: a .safetensors file, a sharded checkpoint (out = the index path; shards are
-     * written beside it under their original names), or for ONNX-sourced files the .onnx with weights restored.
-     * Existing files are replaced.
-     */
-    public static void export(Path in, KeySource key, Path out, LongConsumer progressBytes) throws IOException {
-        export(open(in, key), out, progressBytes, true);
-    }
-
-    /**
-     * Exports an opened file (closing its store) as {@link #export(Path, KeySource, Path, LongConsumer)}; without
-     * {@code replace} no existing file is overwritten ({@link java.nio.file.FileAlreadyExistsException}). A sharded
-     * export that fails removes the shards it already wrote.
-     */
-    public static void export(Opened o, Path out, LongConsumer progressBytes, boolean replace) throws IOException {
-        try (TensorStore store = o.store()) {
-            Map<String, String> md = o.header().metadata();
-            String source = md.getOrDefault("source", "store");
-            switch (source) {
-                case "onnx" -> exportOnnx(store, out, progressBytes, replace);
-                case "sharded" -> ShardedExport.write(store, md, out, progressBytes, replace);
-                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes, replace);
-            }
-        }
-    }
-
-    /** Writes the .onnx back with every initializer's plaintext inline, streamed slice by slice from the store. */
-    private static void exportOnnx(TensorStore store, Path out, LongConsumer progress, boolean replace) throws IOException {
-        byte[] graph;
-        try (TensorView v = store.read(ONNX_GRAPH_TENSOR)) {
-            graph = v.toByteArray(); // structure only: the importer stored it with no weight bytes
-        }
-        List<OnnxRestore.Piece> plan = OnnxRestore.plan(MemorySegment.ofArray(graph), name -> store.info(name)
-                .orElseThrow(() -> new TensorSealException("the stored graph names initializer '" + name
-                        + "', which the file does not hold")).byteSize());
-        TsealWriter.atomicWrite(out, replace, null, ch -> {
-            long[] at = {0};
-            for (OnnxRestore.Piece p : plan) {
-                switch (p) {
-                    case OnnxRestore.Bytes b -> {
-                        TsealWriter.writeAt(ch, java.nio.ByteBuffer.wrap(b.bytes()), at[0]);
-                        at[0] += b.lengthBytes();
-                    }
-                    case OnnxRestore.Initializer i -> streamTensor(store, i.name(), slice -> {
-                        int n = slice.remaining();
-                        TsealWriter.writeAt(ch, slice, at[0]);
-                        at[0] += n;
-                    }, progress);
-                }
-            }
-        });
-    }
-
-    static List<String> names(TensorStore store, Map<String, String> md) {
-        String order = md.get("order");
-        if (order != null) {
-            List<String> names = order.isEmpty() ? List.of() : List.of(order.split("\n", -1));
-            Set<String> seen = new HashSet<>();
-            for (String n : names) {
-                if (!seen.add(n)) {
-                    throw new TensorSealException("the file's tensor order names tensor " + printable(n)
-                            + " twice: refusing to export a file with a duplicate key");
-                }
-            }
-            return names;
-        }
-        return store.list().stream().map(TensorInfo::name).filter(n -> !n.equals(ONNX_GRAPH_TENSOR)).toList();
-    }
-
-    static Map<String, String> prefixed(Map<String, String> md, String prefix) {
-        Map<String, String> out = new LinkedHashMap<>();
-        md.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
-    }
-
-    static void exportSafetensors(TensorStore store, List<String> names, Map<String, String> metadata, Path out,
-            LongConsumer progress, boolean replace) throws IOException {
-        List<SafetensorsWriter.Declared> declared = new ArrayList<>();
-        for (String n : names) {
-            TensorInfo info = store.info(n).orElseThrow(() -> new TensorSealException("the file has no tensor '" + n + "'"));
-            declared.add(new SafetensorsWriter.Declared(n, info.dtype().name(), info.shape()));
-        }
-        TsealWriter.atomicWrite(out, replace, null, ch -> {
-            SafetensorsWriter w = new SafetensorsWriter(ch, declared, metadata);
-            for (String n : names) {
-                streamTensor(store, n, w::write, progress);
-            }
-            w.finish();
-        });
-    }
-
-    /** A sink of plaintext slices, each valid only during the call. */
-    interface Sink {
-        void accept(java.nio.ByteBuffer slice) throws IOException;
-    }
-
-    /** Decrypts {@code name} slice by slice (at most 16 MiB of plaintext open at once) into {@code sink}. */
-    static void streamTensor(TensorStore store, String name, Sink sink, LongConsumer progress) throws IOException {
-        long size = store.info(name).orElseThrow().byteSize();
-        for (long at = 0; at < size; at += EXPORT_SLICE_BYTES) {
-            long len = Math.min(EXPORT_SLICE_BYTES, size - at);
-            try (TensorView v = store.read(name, at, len)) {
-                sink.accept(v.segment().asByteBuffer());
-            }
-            progress.accept(len);
         }
     }
 
@@ -403,11 +279,10 @@ public final class TsealFiles {
             file.source().close();
             throw e;
         }
-        Opened o = open(file, config(key), once);
-        try (TensorStore store = o.store()) {
-            SealedStore s = StoreBridge.unwrap(store);
+        Opened o = open(file, StoreConfig.defaults(key), once);
+        try (SealedStore store = o.store()) {
             for (TsealHeader.Entry e : o.header().tensors()) {
-                s.verify(e.info().name(), progress);
+                store.verify(e.info().name(), progress);
             }
         }
     }
@@ -426,13 +301,13 @@ public final class TsealFiles {
         Path real = file.toRealPath(); // a rename over a link would replace the link and leave the file under the old key
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(real);
         Opened o = open(real, oldKey);
-        try (TensorStore store = o.store()) {
+        try (SealedStore store = o.store()) {
             if (deep) {
                 store.deepRekey();
             }
-            store.rekey(newKey);
+            store.rekey(java.util.Objects.requireNonNull(newKey, "newKey"));
             // The store's own key (newKey now), its snapshot and the KDF parameters in one hold; the file's mode is kept.
-            write(StoreBridge.unwrap(store).saveState(null), real, o.header().metadata(), mode);
+            write(store.saveState(null), real, o.header().metadata(), mode);
         }
     }
 

@@ -164,7 +164,11 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
 
     /** Decodes an authenticated header region; structural errors are integrity errors (the MAC already passed). */
     public static TsealHeader decode(ByteBuffer header, String source) {
-        Prefix p = decodePrefix(header, source);
+        return decode(decodePrefix(header, source), header, source);
+    }
+
+    /** As {@link #decode(ByteBuffer, String)} for a region whose prefix {@code p} the caller already decoded (once). */
+    static TsealHeader decode(Prefix p, ByteBuffer header, String source) {
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(PREFIX_BYTES);
         try {
             Map<String, String> metadata = new LinkedHashMap<>();

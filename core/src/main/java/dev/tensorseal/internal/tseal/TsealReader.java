@@ -112,7 +112,7 @@ public final class TsealReader {
             throw new IntegrityException(source + ": file is " + sizeBytes + " bytes but its header says "
                     + prefix.totalFileBytes() + ": bytes were " + (sizeBytes > prefix.totalFileBytes() ? "appended" : "removed"));
         }
-        return TsealHeader.decode(region, source);
+        return TsealHeader.decode(prefix, region, source); // the prefix checked above, not parsed again
     }
 
     /** The authenticated {@code header}'s tensors as a snapshot whose chunks are slices of {@code file} (offset 0 = byte 0). */

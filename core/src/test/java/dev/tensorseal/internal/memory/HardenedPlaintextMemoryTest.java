@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tensorseal.internal.store.PlaintextMemory;
 import dev.tensorseal.nativebridge.MemoryPolicy;
 import dev.tensorseal.nativebridge.SecureMemory;
 import dev.tensorseal.nativebridge.Smaps;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.tensorseal.KeySource;
-import dev.tensorseal.internal.store.keys.DelegatingKeySource;
+import dev.tensorseal.internal.keys.DelegatingKeySource;
+import dev.tensorseal.internal.keys.PassphraseKey;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 

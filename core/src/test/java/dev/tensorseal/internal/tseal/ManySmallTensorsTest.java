@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tensorseal.DType;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
+import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
+import dev.tensorseal.internal.store.SealedStore;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,14 +37,14 @@ class ManySmallTensorsTest {
         Path file = dir.resolve("many.tseal");
         byte[] big = new byte[70_000];
         new java.util.Random(3).nextBytes(big);
-        try (KeySource key = SealedFileTest.keyOf(5); TensorStore s = TsealFiles.newStore(key)) {
+        try (KeySource key = SealedFileTest.keyOf(5); SealedStore s = TsealFiles.newStore(key)) {
             for (int i = 0; i < SMALL; i++) {
-                s.put("t" + i, DType.U8, new long[] {2}, small(i));
+                s.put(TensorInfo.of("t" + i, DType.U8, new long[] {2}), MemorySegment.ofArray(small(i)));
                 if (i == SMALL / 2) {
-                    s.put("big", DType.U8, new long[] {big.length}, big);
+                    s.put(TensorInfo.of("big", DType.U8, new long[] {big.length}), MemorySegment.ofArray(big));
                 }
             }
-            s.put("empty", DType.F32, new long[] {0}, new byte[0]);
+            s.put(TensorInfo.of("empty", DType.F32, new long[] {0}), MemorySegment.ofArray(new byte[0]));
             TsealFiles.save(s, key, file, Map.of("source", "store"));
         }
         TsealHeader h = TsealReader.readUnverified(file);

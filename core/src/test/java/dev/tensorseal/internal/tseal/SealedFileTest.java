@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
+import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
+import dev.tensorseal.internal.store.SealedStore;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -146,10 +149,10 @@ class SealedFileTest {
     @Test
     void modifiedBytesBetweenTensorsAndInTheTailAreIntegrityFailuresNamingTheOffset() throws IOException {
         Path gapped = dir.resolve("gapped.tseal");
-        try (TensorStore s = TsealFiles.newStore(key)) {
+        try (SealedStore s = TsealFiles.newStore(key)) {
             // Written in name order: "a" packed after the header, "b" on the next page, a gap between them.
-            s.put("a", dev.tensorseal.DType.I8, new long[] {3}, new byte[] {1, 2, 3});
-            s.put("b", dev.tensorseal.DType.U8, new long[] {70_000}, new byte[70_000]);
+            s.put(TensorInfo.of("a", dev.tensorseal.DType.I8, new long[] {3}), MemorySegment.ofArray(new byte[] {1, 2, 3}));
+            s.put(TensorInfo.of("b", dev.tensorseal.DType.U8, new long[] {70_000}), MemorySegment.ofArray(new byte[70_000]));
             TsealFiles.save(s, key, gapped, Map.of("source", "store"));
         }
         sealed = gapped;

@@ -1,17 +1,17 @@
-package dev.tensorseal.internal.store;
+package dev.tensorseal.internal.memory;
 
 import dev.tensorseal.CapacityException;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Budget accounting for plaintext scratch: reserve before allocating, zero before releasing. */
-final class PlaintextPool {
+public final class PlaintextPool {
     private final PlaintextMemory memory;
     private final long budgetBytes;
     private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong peakBytes = new AtomicLong();
 
-    PlaintextPool(PlaintextMemory memory, long budgetBytes) {
+    public PlaintextPool(PlaintextMemory memory, long budgetBytes) {
         this.memory = memory;
         this.budgetBytes = budgetBytes;
     }
@@ -20,7 +20,7 @@ final class PlaintextPool {
      * A block, or {@link CapacityException} (nothing allocated) if the budget would be exceeded. Not
      * zero-filled here: every caller overwrites the whole block by decrypting into it, and zeroes it on failure.
      */
-    PlaintextMemory.Block take(long bytes, String tensor) {
+    public PlaintextMemory.Block take(long bytes, String tensor) {
         if (bytes == 0) {
             return EMPTY;
         }
@@ -44,7 +44,7 @@ final class PlaintextPool {
     }
 
     /** Zeroes and releases a block from {@link #take}. */
-    void give(PlaintextMemory.Block block) {
+    public void give(PlaintextMemory.Block block) {
         if (block == EMPTY) {
             return;
         }
@@ -55,15 +55,15 @@ final class PlaintextPool {
         usedBytes.addAndGet(-size);
     }
 
-    long usedBytes() {
+    public long usedBytes() {
         return usedBytes.get();
     }
 
-    long peakBytes() {
+    public long peakBytes() {
         return peakBytes.get();
     }
 
-    long budgetBytes() {
+    public long budgetBytes() {
         return budgetBytes;
     }
 

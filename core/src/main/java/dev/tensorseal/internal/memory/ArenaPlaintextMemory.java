@@ -1,5 +1,6 @@
-package dev.tensorseal.internal.store;
+package dev.tensorseal.internal.memory;
 
+import dev.tensorseal.internal.store.AnonymousMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

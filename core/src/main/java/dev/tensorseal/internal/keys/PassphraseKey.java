@@ -1,8 +1,8 @@
-package dev.tensorseal.internal.tseal;
+package dev.tensorseal.internal.keys;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.crypto.Argon2id;
-import dev.tensorseal.internal.store.keys.Argon2idKeySource;
+import dev.tensorseal.internal.tseal.KdfParams;
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
 

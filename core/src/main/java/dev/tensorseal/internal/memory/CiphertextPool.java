@@ -1,7 +1,5 @@
-package dev.tensorseal.internal.store;
+package dev.tensorseal.internal.memory;
 
-import dev.tensorseal.internal.memory.IdleTrim;
-import dev.tensorseal.internal.memory.RetainedCache;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
@@ -17,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * {@value #RETAIN_PROPERTY} (default 2 GiB, 0 turns it off), oldest out first; memory unused for
  * {@link #IDLE_NANOS} is dropped (then the GC unmaps it, as it does all ciphertext).
  */
-final class CiphertextPool {
+public final class CiphertextPool {
     /** System property: the most bytes of removed tensors' ciphertext memory kept per store. */
-    static final String RETAIN_PROPERTY = "tensorseal.ciphertext.retainBytes";
+    public static final String RETAIN_PROPERTY = "tensorseal.ciphertext.retainBytes";
     /** 2 GiB: a 1 GiB tensor's ciphertext (its tags make it a little more than 1 GiB) fits, with room for another. */
     static final long DEFAULT_RETAIN_BYTES = 2L << 30;
     static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -32,25 +30,25 @@ final class CiphertextPool {
                 m -> false, m -> {});
     }
 
-    static CiphertextPool fromSystemProperty() {
+    public static CiphertextPool fromSystemProperty() {
         return new CiphertextPool(Long.getLong(RETAIN_PROPERTY, DEFAULT_RETAIN_BYTES));
     }
 
     /** The smallest kept segment of {@code size} bytes to at most 1/8 more, taken out whole; or null. */
-    MemorySegment take(long size) {
+    public MemorySegment take(long size) {
         return kept.take(size);
     }
 
     /** Keeps {@code memory} (which no one may read or write any more) within the bound, oldest out first. */
-    void give(MemorySegment memory) {
+    public void give(MemorySegment memory) {
         kept.give(memory);
     }
 
-    long retainedBytes() {
+    public long retainedBytes() {
         return kept.retainedBytes();
     }
 
-    void clear() {
+    public void clear() {
         kept.clear();
     }
 }

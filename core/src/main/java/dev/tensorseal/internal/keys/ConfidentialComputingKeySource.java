@@ -1,8 +1,7 @@
-package dev.tensorseal.internal.gpu;
+package dev.tensorseal.internal.keys;
 
 import dev.tensorseal.KeyReleaseDeniedException;
 import dev.tensorseal.KeySource;
-import dev.tensorseal.internal.store.keys.DelegatingKeySource;
 import dev.tensorseal.nativebridge.ConfidentialComputingStatus;
 import dev.tensorseal.nativebridge.GpuReport;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,4 @@
-package dev.tensorseal.internal.store.keys;
+package dev.tensorseal.internal.keys;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.TensorSealException;

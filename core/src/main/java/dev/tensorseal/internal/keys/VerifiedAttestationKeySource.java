@@ -1,10 +1,14 @@
-package dev.tensorseal.internal.attestation;
+package dev.tensorseal.internal.keys;
 
 import dev.tensorseal.AttestationPolicy;
 import dev.tensorseal.AttestationResult;
 import dev.tensorseal.KeyReleaseDeniedException;
 import dev.tensorseal.KeySource;
-import dev.tensorseal.internal.store.keys.DelegatingKeySource;
+import dev.tensorseal.internal.attestation.DistinctDevices;
+import dev.tensorseal.internal.attestation.EvidenceCollector;
+import dev.tensorseal.internal.attestation.EvidenceVerifier;
+import dev.tensorseal.internal.attestation.GpuEvidence;
+import dev.tensorseal.internal.attestation.Nonces;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;

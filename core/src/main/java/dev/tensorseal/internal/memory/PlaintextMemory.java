@@ -1,4 +1,4 @@
-package dev.tensorseal.internal.store;
+package dev.tensorseal.internal.memory;
 
 import java.lang.foreign.MemorySegment;
 
