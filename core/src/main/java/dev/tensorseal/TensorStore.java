@@ -2,6 +2,7 @@ package dev.tensorseal;
 
 import dev.tensorseal.internal.crypto.GcmEngine;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
+import dev.tensorseal.internal.protection.ProtectionReport;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.PlaintextMemory;
 import dev.tensorseal.internal.store.SealedStore;
@@ -59,6 +60,7 @@ public final class TensorStore implements AutoCloseable {
 
     private TensorStore(SealedStore store) {
         this.store = store;
+        ProtectionReport.warnOnceIfFellBack(store.engineName(), store.plaintextMemory());
     }
 
     /** Makes this store close {@code source} when it closes (the caller never saw the source). */
@@ -218,6 +220,16 @@ public final class TensorStore implements AutoCloseable {
     /** The AES-GCM engine in use: {@code jce}, {@code bc} or {@code ossl}. */
     public String engine() {
         return store.engineName();
+    }
+
+    /**
+     * How this store protects plaintext: its engine, hardened or plain view memory, locked or not, and why anything
+     * is short of the best. The first store in a process that fell back to weaker protection because something was
+     * missing (typically native access: {@code --enable-native-access}) also logs one warning
+     * ({@code System.Logger} {@code dev.tensorseal.protection}); a weaker engine chosen by the caller is reported here only.
+     */
+    public Protection protection() {
+        return ProtectionReport.of(store.engineName(), store.plaintextMemory());
     }
 
     /**

@@ -818,6 +818,11 @@ public final class SealedStore implements AutoCloseable {
         return engine.name();
     }
 
+    /** Where this store's view plaintext comes from (for its protection report). */
+    public PlaintextMemory plaintextMemory() {
+        return config.plaintextMemory();
+    }
+
     // ---- lifecycle ----
 
     private List<DataKey> liveKeys() {
