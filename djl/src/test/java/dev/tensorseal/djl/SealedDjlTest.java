@@ -2,6 +2,7 @@ package dev.tensorseal.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,9 +20,11 @@ import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.testing.MiniLm;
+import dev.tensorseal.testing.ReadmeSnippet;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,18 +55,25 @@ class SealedDjlTest {
 
     @Test
     void sealedModelRunsLikeThePlaintextModelOnTheOnnxRuntimeEngine() throws Exception {
-        // README "Frameworks", DJL:
-        try (SealedModel m = SealedModel.load(sealed, key);
-                Model plain = Model.newInstance("plain", SealedModel.ENGINE)) {
-            Model model = m.model();
-
+        try (Model plain = Model.newInstance("plain", SealedModel.ENGINE)) {
             plain.load(minilm.dir(), "all-minilm-l6-v2-q");
-            double diff = Math.max(maxAbsDiff(model, plain, MiniLm.HELLO_WORLD_IDS), maxAbsDiff(model, plain, MiniLm.OTHER_IDS));
-            System.out.println("djl: sealed vs plaintext MiniLM on OnnxRuntime, max abs diff " + diff);
-            assertTrue(diff <= TOLERANCE, "max abs diff " + diff);
-            assertTrue(m.weights().tensors().size() > 100);
-            m.weights().tensors().forEach(t -> assertFalse(t.ownsBuffer(), "a weight was copied"));
+            // README "Frameworks", DJL:
+            try (SealedModel m = SealedModel.load(sealed, key)) {
+                Model model = m.model();
+                double diff = Math.max(maxAbsDiff(model, plain, MiniLm.HELLO_WORLD_IDS), maxAbsDiff(model, plain, MiniLm.OTHER_IDS));
+                System.out.println("djl: sealed vs plaintext MiniLM on OnnxRuntime, max abs diff " + diff);
+                assertTrue(diff <= TOLERANCE, "max abs diff " + diff);
+                assertTrue(m.weights().tensors().size() > 100);
+                m.weights().tensors().forEach(t -> assertFalse(t.ownsBuffer(), "a weight was copied"));
+            }
         }
+    }
+
+    @Test
+    void theReadmeSnippetIsWhatThisTestRuns() throws Exception {
+        List<String> snippet = ReadmeSnippet.lines(Path.of(""), "djl");
+        assertTrue(snippet.size() >= 4, snippet.toString());
+        assertNull(ReadmeSnippet.firstMissing(snippet, Path.of("src/test/java/dev/tensorseal/djl/SealedDjlTest.java")));
     }
 
     @Test
@@ -78,19 +88,20 @@ class SealedDjlTest {
 
     @Test
     void ndListArraysWrapTheViewsWithoutACopy() throws Exception {
-        try (NDManager manager = NDManager.newBaseManager(SealedModel.ENGINE);
-                SealedNDList weights = SealedNDList.load(manager, sealed, key);
-                TensorStore store = SealedFile.open(sealed, key)) {
-            NDList list = weights.list();
-            assertEquals(store.list().size() - 1, list.size());
-            for (NDArray a : list) {
-                assertFalse(((OrtNDArray) a).getTensor().ownsBuffer(), a.getName() + " was copied");
-                TensorInfo info = store.info(a.getName()).orElseThrow();
-                assertTrue(Arrays.equals(info.shape(), a.getShape().getShape()), a.getName());
-            }
-            NDArray a = list.getFirst();
-            try (TensorView v = store.read(a.getName())) {
-                assertEquals(v.asByteBuffer(), a.toByteBuffer(), "the array holds the tensor's plaintext");
+        try (NDManager manager = NDManager.newBaseManager(SealedModel.ENGINE); TensorStore store = SealedFile.open(sealed, key)) {
+            // README "Frameworks", DJL NDList:
+            try (SealedNDList weights = SealedNDList.load(manager, sealed, key)) {
+                NDList list = weights.list();
+                assertEquals(store.list().size() - 1, list.size());
+                for (NDArray a : list) {
+                    assertFalse(((OrtNDArray) a).getTensor().ownsBuffer(), a.getName() + " was copied");
+                    TensorInfo info = store.info(a.getName()).orElseThrow();
+                    assertTrue(Arrays.equals(info.shape(), a.getShape().getShape()), a.getName());
+                }
+                NDArray a = list.getFirst();
+                try (TensorView v = store.read(a.getName())) {
+                    assertEquals(v.asByteBuffer(), a.toByteBuffer(), "the array holds the tensor's plaintext");
+                }
             }
         }
     }

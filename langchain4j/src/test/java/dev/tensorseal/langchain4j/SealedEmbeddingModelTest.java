@@ -2,6 +2,7 @@ package dev.tensorseal.langchain4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
 import dev.tensorseal.testing.MiniLm;
+import dev.tensorseal.testing.ReadmeSnippet;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
@@ -50,12 +52,14 @@ class SealedEmbeddingModelTest {
     @Test
     void embedsLikeTheInProcessMiniLmWithoutCopyingAWeight() throws Exception {
         Path tokenizer = minilm.tokenizer();
+        List<TextSegment> segments = SEGMENTS;
         // README "Frameworks", LangChain4j:
         try (SealedEmbeddingModel model = new SealedEmbeddingModel(sealed, tokenizer, key)) {
+            List<Embedding> embeddings = model.embedAll(segments).content();
             EmbeddingModel plain = new AllMiniLmL6V2QuantizedEmbeddingModel();
-            List<Embedding> a = model.embedAll(SEGMENTS).content();
-            List<Embedding> b = plain.embedAll(SEGMENTS).content();
-            assertEquals(SEGMENTS.size(), a.size());
+            List<Embedding> a = embeddings;
+            List<Embedding> b = plain.embedAll(segments).content();
+            assertEquals(segments.size(), a.size());
             double diff = 0;
             for (int i = 0; i < a.size(); i++) {
                 float[] x = a.get(i).vector();
@@ -71,6 +75,14 @@ class SealedEmbeddingModelTest {
             assertTrue(model.weights().tensors().size() > 100);
             model.weights().tensors().forEach(t -> assertFalse(t.ownsBuffer(), "a weight was copied"));
         }
+    }
+
+    @Test
+    void theReadmeSnippetIsWhatThisTestRuns() throws Exception {
+        List<String> snippet = ReadmeSnippet.lines(Path.of(""), "langchain4j");
+        assertTrue(snippet.size() >= 2, snippet.toString());
+        assertNull(ReadmeSnippet.firstMissing(snippet,
+                Path.of("src/test/java/dev/tensorseal/langchain4j/SealedEmbeddingModelTest.java")));
     }
 
     @Test

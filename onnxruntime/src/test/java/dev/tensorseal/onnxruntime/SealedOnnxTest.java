@@ -2,6 +2,7 @@ package dev.tensorseal.onnxruntime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +14,10 @@ import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.testing.MiniLm;
+import dev.tensorseal.testing.ReadmeSnippet;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,13 @@ class SealedOnnxTest {
             assertEquals(SealedFile.totalPlaintextBytes(sealed), s.store().stats().plaintextBudgetBytes(),
                     "the budget is sized from the file");
         }
+    }
+
+    @Test
+    void theReadmeSnippetIsWhatThisTestRuns() throws Exception {
+        List<String> snippet = ReadmeSnippet.lines(Path.of(""), "onnxruntime");
+        assertTrue(snippet.size() >= 2, snippet.toString());
+        assertNull(ReadmeSnippet.firstMissing(snippet, Path.of("src/test/java/dev/tensorseal/onnxruntime/SealedOnnxTest.java")));
     }
 
     @Test
