@@ -87,6 +87,19 @@ class SealedDjlTest {
     }
 
     @Test
+    void aCallersStoreStaysOpenWithNoViewLeftWhenTheModelCloses() throws Exception {
+        try (TensorStore store = SealedFile.open(sealed, TensorStore.builder().keySource(key)
+                .plaintextBudgetBytes(SealedFile.totalPlaintextBytes(sealed)))) {
+            try (SealedModel m = SealedModel.load(store, "minilm")) {
+                assertEquals(384, hidden(m.model(), MiniLm.HELLO_WORLD_IDS).length / MiniLm.HELLO_WORLD_IDS.length);
+                assertTrue(store.stats().openViews() > 100);
+            }
+            assertEquals(0, store.stats().openViews());
+            assertFalse(store.list().isEmpty(), "the caller's store is still open");
+        }
+    }
+
+    @Test
     void ndListArraysWrapTheViewsWithoutACopy() throws Exception {
         try (NDManager manager = NDManager.newBaseManager(SealedModel.ENGINE); TensorStore store = SealedFile.open(sealed, key)) {
             // README "Frameworks", DJL NDList:

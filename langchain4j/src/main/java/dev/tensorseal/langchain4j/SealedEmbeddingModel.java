@@ -10,6 +10,7 @@ import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.output.Response;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.TensorSealException;
+import dev.tensorseal.TensorStore;
 import dev.tensorseal.onnxruntime.SealedOnnx;
 import dev.tensorseal.onnxruntime.SealedSession;
 import dev.tensorseal.onnxruntime.SealedWeights;
@@ -31,7 +32,7 @@ import java.util.concurrent.Executor;
  * }</pre>
  *
  * <p>Thread-safe for embedding, as the in-process models are. {@link #close()} (after the last call has returned)
- * closes the session and zeroes the weights; it is idempotent, and any call after it throws
+ * closes the session, zeroes the weights and closes the store it opened; it is idempotent, and any call after it throws
  * {@link IllegalStateException}.
  */
 public final class SealedEmbeddingModel extends AbstractInProcessEmbeddingModel implements AutoCloseable {
@@ -60,15 +61,33 @@ public final class SealedEmbeddingModel extends AbstractInProcessEmbeddingModel 
         this(sealedModel, tokenizer, key, pooling, executor, null);
     }
 
+    /**
+     * all-MiniLM-L6-v2 from {@code store}, opened by the caller from its sealed {@code .onnx} with the plaintext budget,
+     * engine and settings the caller chose; the store stays the caller's to close, after this model.
+     */
+    public SealedEmbeddingModel(TensorStore store, Path tokenizer) throws IOException {
+        this(env -> SealedOnnx.createSession(env, store, null), "the store", tokenizer, PoolingMode.MEAN, null, MINILM_DIMENSION);
+    }
+
     private SealedEmbeddingModel(Path sealedModel, Path tokenizer, KeySource key, PoolingMode pooling, Executor executor,
+            Integer dimension) throws IOException {
+        this(env -> SealedOnnx.createSession(env, sealedModel, key, null), sealedModel.getFileName().toString(), tokenizer, pooling,
+                executor, dimension);
+    }
+
+    private interface SessionFactory {
+        SealedSession create(OrtEnvironment env) throws IOException, OrtException;
+    }
+
+    private SealedEmbeddingModel(SessionFactory sessions, String source, Path tokenizer, PoolingMode pooling, Executor executor,
             Integer dimension) throws IOException {
         super(executor);
         this.knownDimension = dimension;
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
-            this.session = SealedOnnx.createSession(env, sealedModel, key, null);
+            this.session = sessions.create(env);
         } catch (OrtException e) {
-            throw new TensorSealException(sealedModel.getFileName() + ": ONNX Runtime refused the sealed model: " + e.getMessage(), e);
+            throw new TensorSealException(source + ": ONNX Runtime refused the sealed model: " + e.getMessage(), e);
         }
         try (InputStream in = Files.newInputStream(tokenizer)) {
             this.encoder = new OnnxBertBiEncoder(env, session.session(), in, pooling);

@@ -12,6 +12,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
+import dev.tensorseal.TensorStore;
 import dev.tensorseal.testing.MiniLm;
 import dev.tensorseal.testing.ReadmeSnippet;
 import java.nio.file.Path;
@@ -83,6 +84,19 @@ class SealedEmbeddingModelTest {
         assertTrue(snippet.size() >= 2, snippet.toString());
         assertNull(ReadmeSnippet.firstMissing(snippet,
                 Path.of("src/test/java/dev/tensorseal/langchain4j/SealedEmbeddingModelTest.java")));
+    }
+
+    @Test
+    void aCallersStoreStaysOpenWithNoViewLeftWhenTheModelCloses() throws Exception {
+        try (TensorStore store = SealedFile.open(sealed, TensorStore.builder().keySource(key)
+                .plaintextBudgetBytes(SealedFile.totalPlaintextBytes(sealed)))) {
+            try (SealedEmbeddingModel model = new SealedEmbeddingModel(store, minilm.tokenizer())) {
+                assertEquals(384, model.embed("a sealed model").content().vector().length);
+                assertTrue(store.stats().openViews() > 100);
+            }
+            assertEquals(0, store.stats().openViews());
+            assertFalse(store.list().isEmpty(), "the caller's store is still open");
+        }
     }
 
     @Test
