@@ -102,6 +102,19 @@ public final class SealedFile {
         return new PassphraseKey(passphrase, kdf);
     }
 
+    /**
+     * The plaintext bytes of every tensor in {@code file} together, from its header read without a key: what a
+     * plaintext budget must hold to open all its tensors at once (as a framework loader does). Not authenticated:
+     * {@link #open} authenticates the header, and a file replaced in between opens with the budget sized here.
+     */
+    public static long totalPlaintextBytes(Path file) throws IOException {
+        long total = 0;
+        for (var e : TsealReader.readUnverified(file).tensors()) {
+            total = Math.addExact(total, e.info().byteSize());
+        }
+        return total;
+    }
+
     /** A fresh passphrase key (random salt, Argon2id 64 MiB / 3 passes) whose parameters a saved file records. */
     public static KeySource newPassphraseKey(char[] passphrase) {
         return PassphraseKey.fresh(passphrase);

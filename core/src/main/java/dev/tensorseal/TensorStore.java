@@ -1,7 +1,9 @@
 package dev.tensorseal;
 
 import dev.tensorseal.internal.crypto.GcmEngine;
+import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.memory.PlaintextMemory;
+import dev.tensorseal.internal.protection.ProtectionReport;
 import dev.tensorseal.internal.store.NonceObserver;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.StoreConfig;
@@ -53,6 +55,7 @@ public final class TensorStore implements AutoCloseable {
 
     private TensorStore(SealedStore store) {
         this.store = store;
+        ProtectionReport.warnOnceIfFellBack(store.engineName(), store.plaintextMemory());
     }
 
     /** The public face of {@code store}, which internal code built (an opened file): closing this closes it. */
@@ -222,6 +225,16 @@ public final class TensorStore implements AutoCloseable {
     /** The AES-GCM engine in use: one of the names {@link Builder#engine(String)} lists (the default where none was given). */
     public String engine() {
         return store.engineName();
+    }
+
+    /**
+     * How this store protects plaintext: its engine, hardened or plain view memory, locked or not, and why anything
+     * is short of the best. The first store in a process that fell back to weaker protection because something was
+     * missing (typically native access: {@code --enable-native-access}) also logs one warning
+     * ({@code System.Logger} {@code dev.tensorseal.protection}); a weaker engine chosen by the caller is reported here only.
+     */
+    public Protection protection() {
+        return ProtectionReport.of(store.engineName(), store.plaintextMemory());
     }
 
     /**

@@ -36,4 +36,24 @@ class SealedFileSettingsTest {
             }
         }
     }
+
+    @Test
+    void aBudgetOfTheFilesTotalPlaintextHoldsEveryTensorAtOnce() throws Exception {
+        Path file = dir.resolve("two.tseal");
+        try (KeySource key = StoreFixtures.key(12); TensorStore store = StoreFixtures.builder("jce", key).build()) {
+            store.put("a", DType.U8, new long[] {70_000}, new byte[70_000]);
+            store.put("b", new float[3000], 3000);
+            SealedFile.save(store, key, file);
+        }
+        long total = SealedFile.totalPlaintextBytes(file);
+        assertEquals(70_000 + 3000 * 4, total);
+        try (KeySource key = StoreFixtures.key(12);
+             TensorStore opened = SealedFile.open(file, TensorStore.builder().keySource(key).plaintextBudgetBytes(total));
+             TensorView a = opened.read("a");
+             TensorView b = opened.read("b")) {
+            assertEquals(total, a.segment().byteSize() + b.segment().byteSize());
+            assertEquals(total, opened.stats().plaintextBytesInUse());
+            assertThrows(CapacityException.class, () -> opened.read("b", 0, 4), "the budget is exactly the file's plaintext");
+        }
+    }
 }

@@ -6,9 +6,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
-import dev.tensorseal.TensorInfo;
-import dev.tensorseal.TensorStore;
-import dev.tensorseal.TensorView;
+import dev.tensorseal.onnxruntime.SealedOnnx;
+import dev.tensorseal.onnxruntime.SealedSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,8 +21,9 @@ import java.util.Map;
 
 /**
  * Flagship: seals all-MiniLM-L6-v2 (the .onnx inside the langchain4j jar) into a .tseal file, runs ONNX
- * Runtime from the sealed file (weights handed in from decrypted views, the graph holds no weight bytes),
- * embeds a few sentences, prints their cosine similarities, and compares with the unsealed model.
+ * Runtime from the sealed file through {@link SealedOnnx} (weights handed in from decrypted views, the graph
+ * holds no weight bytes), embeds a few sentences, prints their cosine similarities, and compares with the
+ * unsealed model.
  */
 public final class FlagshipMiniLm {
     static final List<String> SENTENCES = List.of(
@@ -57,16 +57,8 @@ public final class FlagshipMiniLm {
                         sealed.getFileName(), Files.size(sealed));
                 OrtEnvironment env = OrtEnvironment.getEnvironment();
                 float[][] sealedEmb;
-                try (TensorStore store = SealedFile.open(sealed, key)) {
-                    byte[] graph;
-                    try (TensorView g = store.read(SealedFile.ONNX_GRAPH_TENSOR)) {
-                        graph = g.toByteArray(); // structure only: every initializer is external
-                    }
-                    List<String> names = store.list().stream().map(TensorInfo::name)
-                            .filter(n -> !n.equals(SealedFile.ONNX_GRAPH_TENSOR)).toList();
-                    try (SessionWeights w = SessionWeights.open(env, graph, store, names)) {
-                        sealedEmb = embed(env, w.session(), tokenizer);
-                    }
+                try (SealedSession s = SealedOnnx.createSession(env, sealed, key, null)) {
+                    sealedEmb = embed(env, s.session(), tokenizer); // every weight from a decrypted view, none copied
                 }
                 float[][] plainEmb;
                 try (OrtSession plain = env.createSession(onnx.toString(), new OrtSession.SessionOptions())) {

@@ -342,6 +342,11 @@ public final class SealedStore implements AutoCloseable {
         return keys.engineName();
     }
 
+    /** Where this store's view plaintext comes from (for its protection report). */
+    public PlaintextMemory plaintextMemory() {
+        return config.plaintextMemory();
+    }
+
     /** Bytes of removed tensors' ciphertext memory kept for reuse (tests, stats). */
     public long retainedCiphertextBytes() {
         return ciphertextPool.retainedBytes();
