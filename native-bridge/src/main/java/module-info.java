@@ -1,15 +1,13 @@
 /** Native bridge: OS memory hardening (FFM and JNA), CUDA driver and NVML bindings. */
-// "module": core and dev-tools, the targets of the qualified exports below, are built after this module, so javac
-// cannot see them yet.
+// "module": core, the target of the qualified exports below, is built after this module, so javac cannot see it yet.
 @SuppressWarnings("module")
 module dev.tensorseal.nativebridge {
     requires com.sun.jna;
     exports dev.tensorseal.nativebridge;
     // libc for core's own needs (environment, anonymous pages): one binding of libc, in this module.
     exports dev.tensorseal.nativebridge.internal.ffm to dev.tensorseal.core;
-    // The permit for sealing under a caller-chosen nonce: core's, and the GPU check's (dev-tools), which seals
-    // NIST's vectors on the device under their own nonces (see InsecureNonce).
-    exports dev.tensorseal.nativebridge.internal.gcm to dev.tensorseal.core, dev.tensorseal.devtools;
+    // The permit for sealing under a caller-chosen nonce: core's alone (see InsecureNonce).
+    exports dev.tensorseal.nativebridge.internal.gcm to dev.tensorseal.core;
     // JNA builds a proxy for the library interface and reads its methods reflectively.
     opens dev.tensorseal.nativebridge.internal.jna to com.sun.jna;
 }

@@ -28,8 +28,8 @@ import javax.crypto.spec.SecretKeySpec;
  * vectors and javax.crypto, kernel packaging, driver probe) and, unless {@code --host-only}, the
  * device half (NIST vectors on the device, equality with javax.crypto on fresh random chunks with
  * poisoned output, tamper detection, then a bandwidth table). Exit 0 when every check passed. It lives in dev-tools,
- * not in native-bridge's jar, and uses only what native-bridge exports (and, to seal NIST's vectors under their own
- * nonces, the {@code InsecureNonce} permit, exported to this module by name).
+ * not in native-bridge's jar, and uses native-bridge's public API plus, to seal NIST's vectors under their own nonces,
+ * the {@code InsecureNonce} permit, which reaches it only because dev-tools runs on the class path (see its pom).
  */
 public final class GpuCheck {
     private static final ValueLayout.OfByte B = ValueLayout.JAVA_BYTE;

@@ -5,8 +5,8 @@ package dev.tensorseal.nativebridge.internal.gcm;
  * ({@code CpuAesGcm.seal}, {@code HostAesGcm.seal}, {@code GpuAesGcm.seal}, a sealing {@code GpuAesGcm.launch}).
  * Whoever picks nonces must guarantee that none repeats under a key (a repeat leaks the XOR of two plaintexts and
  * the GHASH key); tensorseal core does (chunk index and a generation that only grows), an arbitrary caller cannot be
- * trusted to. This package is exported to {@code dev.tensorseal.core} and the GPU check ({@code dev.tensorseal.devtools},
- * not a library) only, so on the module path no other module can obtain the permit, and every call that chooses a nonce says so where it is made. (On the class path module
+ * trusted to. This package is exported to {@code dev.tensorseal.core} only, so on the module path no other module
+ * can obtain the permit, and every call that chooses a nonce says so where it is made. (On the class path module
  * boundaries do not apply; the name still marks every such call.)
  */
 public final class InsecureNonce {
