@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tensorseal.internal.gpu.DeviceBatches;
 import dev.tensorseal.internal.store.SealReservation;
@@ -13,6 +12,7 @@ import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.nativebridge.ChunkBatch;
 import dev.tensorseal.nativebridge.HostAesGcm;
 import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
+import dev.tensorseal.testing.Prerequisites;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -42,15 +42,7 @@ class DeviceTensorHostPathTest {
 
     @BeforeAll
     static void hostLibrary() {
-        if (!HostAesGcm.availability().isAvailable()) {
-            boolean ci = Boolean.getBoolean("tensorseal.ci") || "true".equals(System.getenv("CI"));
-            String why = "host kernel library " + HostAesGcm.availability();
-            if (ci) {
-                fail(why + " (CI builds it)");
-            }
-            System.out.println("SKIPPED: " + why);
-            org.junit.jupiter.api.Assumptions.abort(why);
-        }
+        Prerequisites.require(HostAesGcm.availability().isAvailable(), "host kernel library " + HostAesGcm.availability());
     }
 
     /** Opens tensor {@code name} exactly as {@link GpuSession#upload} does, with the host kernel; {@code tamper} may edit the staged ciphertext. */

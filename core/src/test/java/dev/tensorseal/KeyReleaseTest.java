@@ -1,5 +1,6 @@
 package dev.tensorseal;
 
+import static dev.tensorseal.ReleasedKeys.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,9 +14,6 @@ import dev.tensorseal.nativebridge.ConfidentialComputingStatus.MultiGpuMode;
 import dev.tensorseal.nativebridge.GpuDevice;
 import dev.tensorseal.nativebridge.GpuReport;
 import dev.tensorseal.nativebridge.Gpus;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -36,33 +34,13 @@ class KeyReleaseTest {
                 OptionalLong.empty());
     }
 
-    /** Asks {@code source} for its key; returns the bytes written, or throws what it threw. */
-    private static byte[] release(KeySource source) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment dst = a.allocate(KeySource.KEY_BYTES);
-            try {
-                source.writeKey(dst);
-                return dst.toArray(ValueLayout.JAVA_BYTE);
-            } catch (KeyReleaseDeniedException e) {
-                assertTrue(dst.toArray(ValueLayout.JAVA_BYTE).length == 32
-                        && java.util.Arrays.equals(new byte[32], dst.toArray(ValueLayout.JAVA_BYTE)), "nothing written when denied");
-                throw e;
-            }
-        }
-    }
-
     @Test
     void releasesTheKeyWhenTheDriverReportsCcReadyForSecrets() {
         var ready = status(true, Environment.PRODUCTION, false, true);
         assertTrue(ready.readyForSecrets());
         try (KeySource gated = KeyRelease.requireConfidentialComputing(KeySource.bytes(KEY), () -> report(ready))) {
             assertEquals(HexFormat.of().formatHex(KEY), HexFormat.of().formatHex(release(gated)));
-            try (TensorStore store = TensorStore.builder().keySource(gated).build()) {
-                store.put("t", new float[] {1f, 2f}, 2);
-                try (TensorView v = store.read("t")) {
-                    assertEquals(2f, v.segment().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, 1));
-                }
-            }
+            ReleasedKeys.storeWorksWith(gated);
         }
     }
 

@@ -57,8 +57,11 @@ public final class BenchColdChild {
         }
     }
 
+    /** One child's figures: its engine, the cold unseal (warm-up counted), the warm-up alone, the warm file read. */
+    record Figures(String engine, double coldUnsealGbps, double warmUpMillis, double fileWarmUnsealGbps) {}
+
     /** Runs the child with the parent's java and class path; returns its numbers. */
-    static Map<String, Double> spawn(Path key, Path file, long bytes, int threads, String engine)
+    static Figures spawn(Path key, Path file, long bytes, int threads, String engine)
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:ActiveProcessorCount=" + threads,
@@ -76,9 +79,9 @@ public final class BenchColdChild {
         while (m.find()) {
             out.put(m.group(1), Double.parseDouble(m.group(2)));
         }
-        if (!out.containsKey("cold_unseal_gbps")) {
+        if (!out.keySet().containsAll(List.of("cold_unseal_gbps", "warm_up_ms", "file_warm_unseal_gbps"))) {
             throw new IOException("cold child JVM printed no result: " + text.strip());
         }
-        return out;
+        return new Figures(engine, out.get("cold_unseal_gbps"), out.get("warm_up_ms"), out.get("file_warm_unseal_gbps"));
     }
 }

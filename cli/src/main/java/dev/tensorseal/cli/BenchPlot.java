@@ -21,8 +21,9 @@ final class BenchPlot {
 
     private BenchPlot() {}
 
-    /** Points are {x, seal GB/s, unseal GB/s}. Written to a temporary file, then moved: no partial PNG. */
-    static void write(Path png, List<double[]> chunks, List<double[]> threads, long sizeBytes) throws IOException {
+    /** Written to a temporary file, then moved: no partial PNG. */
+    static void write(Path png, List<BenchSweeps.Point> chunks, List<BenchSweeps.Point> threads, long sizeBytes)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -30,9 +31,9 @@ final class BenchPlot {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
         double max = 0.1;
-        for (List<double[]> l : List.of(chunks, threads)) {
-            for (double[] p : l) {
-                max = Math.max(max, Math.max(p[1], p[2]));
+        for (List<BenchSweeps.Point> l : List.of(chunks, threads)) {
+            for (BenchSweeps.Point p : l) {
+                max = Math.max(max, Math.max(p.sealGbps(), p.unsealGbps()));
             }
         }
         max = Math.ceil(max);
@@ -53,7 +54,7 @@ final class BenchPlot {
         }
     }
 
-    private static void panel(Graphics2D g, int x0, String title, List<double[]> pts, boolean log, double max) {
+    private static void panel(Graphics2D g, int x0, String title, List<BenchSweeps.Point> pts, boolean log, double max) {
         int w = 380;
         int top = 50;
         int h = 300;
@@ -71,17 +72,17 @@ final class BenchPlot {
         if (pts.isEmpty()) {
             return;
         }
-        double lo = xv(pts.get(0)[0], log);
-        double hi = xv(pts.get(pts.size() - 1)[0], log);
+        double lo = xv(pts.get(0).x(), log);
+        double hi = xv(pts.get(pts.size() - 1).x(), log);
         double span = hi > lo ? hi - lo : 1;
         for (int series = 1; series <= 2; series++) {
             g.setColor(series == 1 ? Color.BLUE : Color.RED);
             g.setStroke(new BasicStroke(2));
             int px = -1;
             int py = -1;
-            for (double[] p : pts) {
-                int x = x0 + 10 + (int) ((w - 20) * (xv(p[0], log) - lo) / span);
-                int y = top + h - (int) (h * p[series] / max);
+            for (BenchSweeps.Point p : pts) {
+                int x = x0 + 10 + (int) ((w - 20) * (xv(p.x(), log) - lo) / span);
+                int y = top + h - (int) (h * (series == 1 ? p.sealGbps() : p.unsealGbps()) / max);
                 g.fillOval(x - 3, y - 3, 6, 6);
                 if (px >= 0) {
                     g.drawLine(px, py, x, y);
@@ -91,9 +92,9 @@ final class BenchPlot {
             }
         }
         g.setColor(Color.BLACK);
-        for (double[] p : pts) {
-            int x = x0 + 10 + (int) ((w - 20) * (xv(p[0], log) - lo) / span);
-            String label = log ? Long.toString((long) p[0] >> 10) : Long.toString((long) p[0]);
+        for (BenchSweeps.Point p : pts) {
+            int x = x0 + 10 + (int) ((w - 20) * (xv(p.x(), log) - lo) / span);
+            String label = log ? Long.toString((long) p.x() >> 10) : Long.toString((long) p.x());
             g.drawString(label, x - 8, top + h + 16);
         }
     }

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -41,7 +40,15 @@ final class RemoteBench {
 
     private RemoteBench() {}
 
-    static void run(KeySource key, long size, int threads, Path dir, Map<String, Object> r, PrintStream log) throws Exception {
+    /** Loading all tensors remotely against a plain ranged download, and the first tensor's latency, remote and local. */
+    record Figures(double loadGbps, double plainGbps, int concurrency, double remoteFirstTensorMillis,
+                   double localFirstTensorMillis) {
+        double ratio() {
+            return loadGbps / plainGbps;
+        }
+    }
+
+    static Figures run(KeySource key, long size, int threads, Path dir, PrintStream log) throws Exception {
         Path file = dir.resolve("remote.tseal");
         try {
             seal(key, size, file);
@@ -61,14 +68,11 @@ final class RemoteBench {
                         plain = p;
                     }
                 }
-                r.put("remote_load_gbps", load);
-                r.put("remote_plain_gbps", plain);
-                r.put("remote_ratio", load / plain);
-                r.put("remote_concurrency", CONCURRENCY);
-                r.put("remote_first_tensor_ms", firstTensorNanos(() -> SealedFile.open(server.uri(), settings, options)) / 1e6);
-                r.put("local_first_tensor_ms", firstTensorNanos(() -> SealedFile.open(file, settings)) / 1e6);
+                double remoteFirst = firstTensorNanos(() -> SealedFile.open(server.uri(), settings, options)) / 1e6;
+                double localFirst = firstTensorNanos(() -> SealedFile.open(file, settings)) / 1e6;
                 log.println("bench: remote load " + String.format(java.util.Locale.ROOT, "%.2f", load) + " GB/s, plain ranged download "
                         + String.format(java.util.Locale.ROOT, "%.2f", plain) + " GB/s (" + CONCURRENCY + " in flight, loopback)");
+                return new Figures(load, plain, CONCURRENCY, remoteFirst, localFirst);
             }
         } finally {
             Files.deleteIfExists(file);

@@ -2,6 +2,7 @@ package dev.tensorseal.cli;
 
 import dev.tensorseal.internal.crypto.EngineSpec;
 import dev.tensorseal.internal.crypto.GcmEngine;
+import dev.tensorseal.internal.crypto.VectorAdapters;
 import dev.tensorseal.vectors.Outcome;
 import dev.tensorseal.vectors.Tally;
 import dev.tensorseal.vectors.Transcribed;

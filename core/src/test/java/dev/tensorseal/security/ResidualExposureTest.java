@@ -1,11 +1,10 @@
 package dev.tensorseal.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tensorseal.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,24 +22,16 @@ class ResidualExposureTest {
     /** jce, bc, and ossl where OpenSSL 3 libcrypto loads (required under CI; elsewhere its absence is printed). */
     static java.util.List<String> engines() {
         java.util.List<String> names = dev.tensorseal.internal.crypto.GcmEngine.names();
-        if (!names.contains("ossl")) {
-            String why = "ossl engine not in GcmEngine.names()";
-            assertTrue(!Boolean.getBoolean("tensorseal.ci") && !"true".equals(System.getenv("CI")), "under CI: " + why);
-            System.out.println(why + ": residual exposure measured on jce and bc only");
-        }
+        Prerequisites.optional(names.contains("ossl"),
+                "ossl engine not in GcmEngine.names(): residual exposure measured on jce and bc only");
         return names;
     }
 
     @ParameterizedTest
     @MethodSource("engines")
     void closedViewsLeaveNoPlaintextOffHeapAndTheKeyStaysInItsRegion(String engine) throws Exception {
-        boolean procMem = Files.isReadable(Path.of("/proc/self/mem"));
-        if (!procMem) {
-            String why = "residual-exposure scan needs Linux /proc/PID/mem; not available here";
-            assertTrue(!Boolean.getBoolean("tensorseal.ci") && !"true".equals(System.getenv("CI")), why);
-            System.out.println(why + ": skipped");
-            Assumptions.abort(why);
-        }
+        Prerequisites.require(Files.isReadable(Path.of("/proc/self/mem")),
+                "residual-exposure scan needs Linux /proc/PID/mem; not available here");
         ExposureProbe.Report rep = ExposureProbe.run(engine, dir);
         int chunksOf32 = ExposureWorkload.TENSOR_BYTES / ProcessMemoryScan.PATTERN_BYTES;
         ProcessMemoryScan.Result first = rep.phases().get("views-closed");

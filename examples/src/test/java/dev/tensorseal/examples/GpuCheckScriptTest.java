@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorseal.nativebridge.Gpus;
+import dev.tensorseal.testing.Prerequisites;
 import dev.tensorseal.vectors.VectorFiles;
 import java.io.File;
 import java.io.IOException;
@@ -14,33 +15,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.spi.ToolProvider;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * native-bridge/gpu-check.sh's host half from a bundle laid out as gpu-check-prepare.sh lays it out (lib/ with the
- * native-bridge, core and examples jars and their runtime dependencies; this JDK instead of the jlink'ed runtime),
+ * dev-tools/gpu-check.sh's host half from a bundle laid out as gpu-check-prepare.sh lays it out (lib/ with the
+ * dev-tools, native-bridge, core, test-vectors and examples jars and their runtime dependencies; this JDK instead of the jlink'ed runtime),
  * so the bundle's class path assembly, the core and example parts and the summary cannot rot where CI has no GPU.
  */
 class GpuCheckScriptTest {
-    private static final Path SCRIPT = Path.of("../native-bridge/gpu-check.sh").toAbsolutePath().normalize();
+    private static final Path SCRIPT = Path.of("../dev-tools/gpu-check.sh").toAbsolutePath().normalize();
     /** The files GpuCheck's host half reads, under the vector root (VectorFiles: -Dtensorseal.vectors.dir, TENSORSEAL_VECTORS_DIR). */
     private static final List<String> NIST_GCM_256 = List.of("ciphers/AES/GCM/gcmEncryptExtIV256.rsp", "ciphers/AES/GCM/gcmDecrypt256.rsp");
     private static final List<String> DEPENDENCIES = List.of("bcprov-", "jackson-core-", "jna-");
 
     @BeforeAll
     static void prerequisites() {
-        boolean ci = Boolean.getBoolean("tensorseal.ci") || "true".equals(System.getenv("CI"));
         String missing = !Files.isReadable(SCRIPT) ? SCRIPT + " not found (run from the examples module folder)"
                 : NIST_GCM_256.stream().filter(f -> VectorFiles.find(f).isEmpty()).map(VectorFiles::missingReason)
                         .findFirst().orElse(null);
-        if (missing != null) {
-            assertTrue(!ci, "under CI: " + missing);
-            System.out.println("SKIPPED: GpuCheckScriptTest: " + missing);
-            Assumptions.abort(missing);
-        }
+        Prerequisites.require(missing == null, "GpuCheckScriptTest: " + missing);
     }
 
     /** lib/ as gpu-check-prepare.sh makes it: this build's classes as jars, plus the runtime dependency jars. */
@@ -50,9 +45,6 @@ class GpuCheckScriptTest {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path p = Path.of(entry);
             String name = p.getFileName().toString();
-            if (name.startsWith("tensorseal-test-vectors") || p.endsWith(Path.of("test-vectors", "target", "classes"))) {
-                continue; // a test dependency of this module, not part of the bundle gpu-check-prepare.sh makes
-            }
             if (Files.isDirectory(p) && p.endsWith(Path.of("target", "classes"))) {
                 String module = p.getParent().getParent().getFileName().toString();
                 int rc = jar.run(System.out, System.err, "--create", "--file",
@@ -86,7 +78,7 @@ class GpuCheckScriptTest {
         try (var s = Files.list(lib)) {
             s.forEach(f -> jars.add(f.getFileName().toString()));
         }
-        for (String module : List.of("native-bridge", "core", "examples")) {
+        for (String module : List.of("dev-tools", "native-bridge", "core", "test-vectors", "examples")) {
             assertEquals(1, jars.stream().filter(j -> j.startsWith("tensorseal-" + module + "-")).count(), jars.toString());
         }
         assertEquals(DEPENDENCIES.size(), jars.stream().filter(j -> DEPENDENCIES.stream().anyMatch(j::startsWith)).count(),

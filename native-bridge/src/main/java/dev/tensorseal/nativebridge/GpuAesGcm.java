@@ -17,6 +17,7 @@ import java.util.List;
  */
 public final class GpuAesGcm implements AutoCloseable {
     private static final int KEY_BYTES = 32;
+    private static final int CU_EVENT_DISABLE_TIMING = 0x2;
 
     private final int deviceOrdinal;
     private final int cuDevice;
@@ -236,6 +237,50 @@ public final class GpuAesGcm implements AutoCloseable {
             copyToHost(status, 0, staging, 0, 4L * count);
             synchronize();
             return staging.segment().asSlice(0, 4L * count).toArray(JAVA_INT);
+        }
+    }
+
+    /**
+     * The sealed-upload pipeline: copies {@code slices} slices of {@code sliceBytes} sealed chunks each from pinned
+     * {@code host} into {@code in} (same offsets) on this instance's stream, and opens each slice's
+     * {@code chunksPerSlice} chunks (descriptors already on the device, in slice order; statuses likewise) on a second
+     * stream as soon as its copy has landed, so copies overlap decryption. This instance's stream then waits for the
+     * last launch, so {@link #timeMillis} times the whole pipeline; returns when it has finished.
+     */
+    public void openPipelined(DeviceBuffer keys, int keyCount, DeviceBuffer descriptors, int chunksPerSlice, int slices,
+                              long sliceBytes, PinnedBuffer host, DeviceBuffer in, DeviceBuffer aad, DeviceBuffer out,
+                              DeviceBuffer status) {
+        makeCurrent();
+        long chunks = (long) chunksPerSlice * slices;
+        if (descriptors.byteSize() < chunks * ChunkBatch.DESCRIPTOR.byteSize() || status.byteSize() < 4L * chunks
+                || host.byteSize() < sliceBytes * slices || in.byteSize() < sliceBytes * slices) {
+            throw new IllegalArgumentException("buffers too small for " + slices + " slices of " + chunksPerSlice
+                    + " chunks (" + sliceBytes + " bytes each)");
+        }
+        MemorySegment compute = CudaDriver.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING);
+        MemorySegment[] copied = new MemorySegment[slices];
+        try {
+            for (int s = 0; s < slices; s++) {
+                copyToDevice(host, s * sliceBytes, in, s * sliceBytes, sliceBytes);
+                copied[s] = CudaDriver.eventCreate(CU_EVENT_DISABLE_TIMING); // ordering only
+                CudaDriver.eventRecord(copied[s], stream);
+                CudaDriver.streamWaitEvent(compute, copied[s]);
+                launchRaw(false, keys.address(), keyCount,
+                        descriptors.address() + s * chunksPerSlice * ChunkBatch.DESCRIPTOR.byteSize(), chunksPerSlice,
+                        in.address(), aad.address(), out.address(), status.address() + 4L * s * chunksPerSlice, compute);
+            }
+            MemorySegment done = CudaDriver.eventCreate(CU_EVENT_DISABLE_TIMING);
+            CudaDriver.eventRecord(done, compute);
+            CudaDriver.streamWaitEvent(stream, done); // a timing end event recorded on this stream waits for compute
+            CudaDriver.eventDestroy(done);
+        } finally {
+            CudaDriver.streamSynchronize(compute);
+            for (MemorySegment e : copied) {
+                if (e != null) {
+                    CudaDriver.eventDestroy(e);
+                }
+            }
+            CudaDriver.streamDestroy(compute);
         }
     }
 

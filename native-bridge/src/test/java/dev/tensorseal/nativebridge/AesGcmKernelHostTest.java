@@ -34,7 +34,7 @@ class AesGcmKernelHostTest {
 
     @Test
     void abiMatchesTheJavaLayouts() {
-        Prerequisites.requireHostLibrary();
+        NativePrerequisites.requireHostLibrary();
         int[] abi = GcmHost.abi();
         assertEquals(GcmHost.ABI_VERSION, abi[0]);
         assertEquals(GcmHost.THREADS, abi[1]);
@@ -54,7 +54,7 @@ class AesGcmKernelHostTest {
     }
 
     private Stream<DynamicTest> nist(String file) throws Exception {
-        Prerequisites.requireHostLibrary();
+        NativePrerequisites.requireHostLibrary();
         List<NistGcmVectors.Case> cases = NistGcmVectors.load(file);
         assertTrue(cases.size() > 100, "expected the 256-bit/96-bit/128-bit sections, parsed " + cases.size());
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.id(), () -> check(c)));
@@ -78,7 +78,7 @@ class AesGcmKernelHostTest {
 
     @Test
     void bothPathsEqualJceOnRandomSizesKeysAndAad() {
-        Prerequisites.requireHostLibrary();
+        NativePrerequisites.requireHostLibrary();
         qt().withExamples(150).forAll(integers().between(0, 20_000), integers().between(0, 600), longs().all())
                 .checkAssert((length, aadLength, seed) -> {
                     Random r = new Random(seed);
@@ -99,7 +99,7 @@ class AesGcmKernelHostTest {
 
     @Test
     void aBatchOfChunksUnderSeveralKeysAtUnalignedOffsetsEqualsJcePerChunk() {
-        Prerequisites.requireHostLibrary();
+        NativePrerequisites.requireHostLibrary();
         qt().withExamples(40).forAll(integers().between(1, 9), longs().all()).checkAssert((chunks, seed) -> {
             Random r = new Random(seed);
             byte[][] keys = {bytes(r, 32), bytes(r, 32), bytes(r, 32)};
@@ -167,7 +167,7 @@ class AesGcmKernelHostTest {
 
     @Test
     void aBadKeyIndexIsReportedPerChunkAndOutOfBoundsDescriptorsAreRejected() {
-        Prerequisites.requireHostLibrary();
+        NativePrerequisites.requireHostLibrary();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = arena.allocate(GcmHost.KEY_CONTEXT_BYTES);
             GcmHost.keyInit(arena.allocate(32), ctx);

@@ -14,10 +14,6 @@ final class ChildJvm {
 
     private ChildJvm() {}
 
-    static boolean underCi() {
-        return Boolean.parseBoolean(System.getProperty("tensorseal.ci")) || "true".equals(System.getenv("CI"));
-    }
-
     static List<String> javaCommand(List<String> jvmArgs, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -16,7 +16,7 @@ final class NistGcmVectors {
 
     private NistGcmVectors() {}
 
-    /** The cases of NIST file {@code file}; a missing file skips or, under CI, fails ({@link Prerequisites#requireNistGcm}). */
+    /** The cases of NIST file {@code file}; a missing file skips or, under CI, fails ({@link NativePrerequisites#requireNistGcm}). */
     static List<Case> load(String file) throws IOException {
         HexFormat hex = HexFormat.of();
         List<Case> cases = new ArrayList<>();
@@ -25,7 +25,7 @@ final class NistGcmVectors {
         String count = null;
         byte[] key = null, iv = null, pt = null, aad = null, ct = null, tag = null;
         boolean fail = false;
-        List<String> lines = new ArrayList<>(Files.readAllLines(Prerequisites.requireNistGcm(file)));
+        List<String> lines = new ArrayList<>(Files.readAllLines(NativePrerequisites.requireNistGcm(file)));
         lines.add("");
         for (String raw : lines) {
             String line = raw.strip();

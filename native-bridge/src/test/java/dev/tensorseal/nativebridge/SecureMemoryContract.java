@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.tensorseal.testing.Prerequisites;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -259,14 +259,7 @@ abstract class SecureMemoryContract {
         List<String> java = ChildJvm.javaCommand(List.of("--enable-native-access=ALL-UNNAMED"),
                 RegionProbe.class, "memlock", binding(), policy);
         List<String> cmd = ChildJvm.withoutIpcLock("ulimit -l 8192 && exec " + ChildJvm.shellQuote(java));
-        if (cmd == null) {
-            String reason = "neither setpriv (util-linux) nor capsh (libcap2-bin) is installed";
-            if (ChildJvm.underCi()) {
-                fail(reason + ": CI installs them");
-            }
-            System.out.println("SKIPPED memlock-limit test: " + reason);
-            Assumptions.abort(reason);
-        }
+        Prerequisites.require(cmd != null, "memlock-limit test: neither setpriv (util-linux) nor capsh (libcap2-bin) is installed");
         ChildJvm.Result r = ChildJvm.run(new ArrayList<>(cmd));
         assertNotNull(r);
         System.out.println(binding() + " " + policy + " without CAP_IPC_LOCK: " + r.output().strip().replace('\n', '|'));

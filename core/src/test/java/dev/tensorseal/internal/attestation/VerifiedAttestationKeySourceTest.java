@@ -1,5 +1,6 @@
 package dev.tensorseal.internal.attestation;
 
+import static dev.tensorseal.ReleasedKeys.release;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,12 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tensorseal.AttestationPolicy;
 import dev.tensorseal.KeyReleaseDeniedException;
 import dev.tensorseal.KeySource;
-import dev.tensorseal.TensorStore;
-import dev.tensorseal.TensorView;
+import dev.tensorseal.ReleasedKeys;
 import dev.tensorseal.internal.keys.VerifiedAttestationKeySource;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -110,19 +107,6 @@ class VerifiedAttestationKeySourceTest {
         return fx.policy(fx.rimFiles(dir)).build();
     }
 
-    private static byte[] release(KeySource source) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment dst = a.allocate(KeySource.KEY_BYTES);
-            try {
-                source.writeKey(dst);
-                return dst.toArray(ValueLayout.JAVA_BYTE);
-            } catch (KeyReleaseDeniedException e) {
-                assertArrayEquals(new byte[KeySource.KEY_BYTES], dst.toArray(ValueLayout.JAVA_BYTE), "nothing written when denied");
-                throw e;
-            }
-        }
-    }
-
     @Test
     void releasesOnlyAfterEveryGpuVerifiedAndSetsThemReadyAfterwards() {
         FakeNvml nvml = new FakeNvml(2, genuine(b -> {}));
@@ -130,12 +114,7 @@ class VerifiedAttestationKeySourceTest {
             assertArrayEquals(KEY, release(gated));
             assertEquals(1, nvml.readyCalls);
             assertEquals(2, nvml.nonces.size());
-            try (TensorStore store = TensorStore.builder().keySource(gated).build()) {
-                store.put("t", new float[] {1f, 2f}, 2);
-                try (TensorView v = store.read("t")) {
-                    assertEquals(2f, v.segment().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, 1));
-                }
-            }
+            ReleasedKeys.storeWorksWith(gated);
         }
     }
 

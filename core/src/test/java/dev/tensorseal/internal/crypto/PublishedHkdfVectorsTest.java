@@ -2,7 +2,6 @@ package dev.tensorseal.internal.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tensorseal.cli.VectorAdapters;
 import dev.tensorseal.vectors.Tally;
 import dev.tensorseal.vectors.VectorCheck;
 import dev.tensorseal.vectors.VectorFile;

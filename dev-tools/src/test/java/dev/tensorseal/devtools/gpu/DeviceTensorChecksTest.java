@@ -1,4 +1,4 @@
-package dev.tensorseal.internal.gpu;
+package dev.tensorseal.devtools.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,12 +1,7 @@
-package dev.tensorseal.cli;
+package dev.tensorseal.internal.crypto;
 
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.UnsupportedParameterException;
-import dev.tensorseal.internal.crypto.GcmEngine;
-import dev.tensorseal.internal.crypto.Hkdf;
-import dev.tensorseal.internal.crypto.InsecureNonceAesGcm;
-import dev.tensorseal.internal.crypto.KeyWrap;
-import dev.tensorseal.internal.crypto.SecretBytes;
 import dev.tensorseal.vectors.GcmCase;
 import dev.tensorseal.vectors.GcmUnderTest;
 import dev.tensorseal.vectors.HkdfUnderTest;
@@ -17,9 +12,10 @@ import java.util.Optional;
 
 /**
  * core's engines, HKDF and key wrap as test-vectors' runner sees them. The published-vector tests
- * (cli/src/test/.../internal/crypto) run through these same adapters, so {@code tensorseal vectors}
- * and the test suite cannot judge a case differently. (They live here because core cannot depend
- * on test-vectors outside its tests.)
+ * beside this class run through these same adapters, and so does {@code tensorseal vectors} (the CLI
+ * depends on core's test jar, which holds only this class), so the command and the test suite cannot
+ * judge a case differently. (They live in core's tests because core cannot depend on test-vectors
+ * outside them.)
  */
 public final class VectorAdapters {
     private VectorAdapters() {}

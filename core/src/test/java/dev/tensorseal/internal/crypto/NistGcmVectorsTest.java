@@ -3,7 +3,6 @@ package dev.tensorseal.internal.crypto;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.tensorseal.cli.VectorAdapters;
 import dev.tensorseal.vectors.GcmCase;
 import dev.tensorseal.vectors.Tally;
 import dev.tensorseal.vectors.VectorCheck;

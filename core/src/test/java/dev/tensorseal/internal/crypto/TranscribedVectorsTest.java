@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.tensorseal.cli.VectorAdapters;
 import dev.tensorseal.vectors.Tally;
 import dev.tensorseal.vectors.Transcribed;
 import dev.tensorseal.vectors.VectorCheck;

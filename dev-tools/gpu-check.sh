@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The GPU check, three parts, then a summary table:
-#   1. dev.tensorseal.nativebridge.GpuCheck: NIST vectors on the device, equality with javax.crypto on fresh
+#   1. dev.tensorseal.devtools.gpu.GpuCheck (native-bridge's kernel): NIST vectors on the device, equality with javax.crypto on fresh
 #      random chunks (output poisoned first), tamper detection, then a GB/s table;
-#   2. dev.tensorseal.internal.gpu.DeviceTensorChecks (core): upload -> seal back on the device -> read through
+#   2. dev.tensorseal.devtools.gpu.DeviceTensorChecks (core's device tensors): upload -> seal back on the device -> read through
 #      the store, device-sealed zeros, a tampered chunk rejected on the device naming the chunk;
 #   3. dev.tensorseal.examples.GpuSealedWeights: sealed weights opened on the device, relu(W x + b) by a CUDA
 #      kernel, sealed on the device, compared with the CPU.
 # Runs from the bundle gpu-check-prepare.sh makes (target/gpu-check: jlink'ed runtime, jars, vectors; needs no
-# JDK, no registry), or with TENSORSEAL_GPU_CHECK_CP (a class path) and a JDK 25. Parts 2 and 3 run when their
-# classes are on the class path (a bundle must have them). Under 5 minutes on one H100/H200.
+# JDK, no registry), or with TENSORSEAL_GPU_CHECK_CP (a class path) and a JDK 25; without either, from this build's
+# dev-tools, native-bridge and test-vectors classes. Parts 2 and 3 run when core's and the examples' classes are on
+# the class path (a bundle must have them). Under 5 minutes on one H100/H200.
 # Usage: gpu-check.sh [--host-only]     (--host-only: everything but device calls; CI runs it)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +21,8 @@ elif [ -d "$bundle/lib" ]; then
   cp=$(find "$bundle/lib" -name '*.jar' | sort | tr '\n' ':')
   require_all=true
 else
-  cp=$here/target/classes
+  root=$(cd "$here/.." && pwd)
+  cp=$here/target/classes:$root/native-bridge/target/classes:$root/test-vectors/target/classes
 fi
 if [ -x "$bundle/runtime/bin/java" ]; then
   java=$bundle/runtime/bin/java
@@ -71,12 +73,12 @@ record() { # $1 part name, $2 exit status ("skip: why" to record a part that did
   esac
 }
 
-rc=0; run_java 200 dev.tensorseal.nativebridge.GpuCheck "${args[@]}" || rc=$?
+rc=0; run_java 200 dev.tensorseal.devtools.gpu.GpuCheck "${args[@]}" || rc=$?
 record "native-bridge kernel (GpuCheck)" $rc
-if on_cp dev/tensorseal/internal/gpu/DeviceTensorChecks.class 'tensorseal-core-*.jar'; then
+if on_cp dev/tensorseal/TensorStore.class 'tensorseal-core-*.jar'; then
   core_args=()
   [ "$host_only" = true ] && core_args+=(--host-only)
-  rc=0; run_java 60 dev.tensorseal.internal.gpu.DeviceTensorChecks "${core_args[@]}" || rc=$?
+  rc=0; run_java 60 dev.tensorseal.devtools.gpu.DeviceTensorChecks "${core_args[@]}" || rc=$?
   record "core device tensors (DeviceTensorChecks)" $rc
 elif [ "$require_all" = true ]; then
   record "core device tensors (DeviceTensorChecks)" 1

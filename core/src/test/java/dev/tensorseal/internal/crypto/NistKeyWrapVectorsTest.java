@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.tensorseal.cli.VectorAdapters;
 import dev.tensorseal.vectors.KeyWrapCase;
 import dev.tensorseal.vectors.Tally;
 import dev.tensorseal.vectors.VectorCheck;

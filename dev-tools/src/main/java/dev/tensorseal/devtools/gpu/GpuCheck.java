@@ -1,5 +1,13 @@
-package dev.tensorseal.nativebridge;
+package dev.tensorseal.devtools.gpu;
 
+import dev.tensorseal.nativebridge.Availability;
+import dev.tensorseal.nativebridge.ChunkBatch;
+import dev.tensorseal.nativebridge.GpuAesGcm;
+import dev.tensorseal.nativebridge.GpuReport;
+import dev.tensorseal.nativebridge.Gpus;
+import dev.tensorseal.nativebridge.HostAesGcm;
+import dev.tensorseal.nativebridge.NativeException;
+import dev.tensorseal.vectors.VectorFiles;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,48 +24,36 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The GPU check run by native-bridge/gpu-check.sh: host half (host kernel build against the NIST
+ * The GPU check run by dev-tools/gpu-check.sh: host half (host kernel build against the NIST
  * vectors and javax.crypto, kernel packaging, driver probe) and, unless {@code --host-only}, the
  * device half (NIST vectors on the device, equality with javax.crypto on fresh random chunks with
- * poisoned output, tamper detection, then a bandwidth table). Exit 0 when every check passed.
+ * poisoned output, tamper detection, then a bandwidth table). Exit 0 when every check passed. It lives in dev-tools,
+ * not in native-bridge's jar, and uses native-bridge's public API plus, to seal NIST's vectors under their own nonces,
+ * the {@code InsecureNonce} permit, which reaches it only because dev-tools runs on the class path (see its pom).
  */
 public final class GpuCheck {
     private static final ValueLayout.OfByte B = ValueLayout.JAVA_BYTE;
     private static final int CHUNK_BYTES = 64 * 1024;
-    /** python-cryptography's vector root (Debian's python3-cryptography-vectors); overridden as in test-vectors' VectorFiles. */
-    private static final Path VECTOR_ROOT = Path.of("/usr/lib/python3/dist-packages/cryptography_vectors");
-    static final String VECTORS_PROPERTY = "tensorseal.vectors.dir";
-    static final String VECTORS_ENV = "TENSORSEAL_VECTORS_DIR";
+    static final String VECTORS_PROPERTY = VectorFiles.PROPERTY;
+    static final String VECTORS_ENV = VectorFiles.ENV;
 
     private final PrintStream out;
     private final Path vectors;
-    private int failures;
+    private final Verdicts verdicts;
 
     private GpuCheck(PrintStream out, Path vectors) {
         this.out = out;
         this.vectors = vectors;
+        this.verdicts = new Verdicts(out);
     }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out));
     }
 
-    /**
-     * python-cryptography's vector folder: {@code -Dtensorseal.vectors.dir}, else {@code TENSORSEAL_VECTORS_DIR}, else
-     * the Debian package's folder (the names test-vectors' VectorFiles reads, so one override serves every vector test
-     * and this check).
-     */
-    static Path vectorRoot() {
-        String root = System.getProperty(VECTORS_PROPERTY);
-        if (root == null || root.isBlank()) {
-            root = System.getenv(VECTORS_ENV);
-        }
-        return root == null || root.isBlank() ? VECTOR_ROOT : Path.of(root);
-    }
-
-    /** The folder of the NIST GCM .rsp files under {@link #vectorRoot()}. */
+    /** The folder of the NIST GCM .rsp files under test-vectors' {@link VectorFiles#root()} (one override for all). */
     static Path nistGcmDir() {
-        return vectorRoot().resolve("ciphers/AES/GCM");
+        return VectorFiles.root().resolve("ciphers/AES/GCM");
     }
 
     /**
@@ -84,15 +80,7 @@ public final class GpuCheck {
         } else {
             check.deviceHalf();
         }
-        out.println(check.failures == 0 ? "gpu-check: PASS" : "gpu-check: FAIL (" + check.failures + " checks failed)");
-        return check.failures == 0 ? 0 : 1;
-    }
-
-    private void verdict(String what, boolean ok, String detail) {
-        out.printf("%-52s %s%s%n", what, ok ? "ok" : "FAILED", detail.isEmpty() ? "" : "  (" + detail + ")");
-        if (!ok) {
-            failures++;
-        }
+        return check.verdicts.finish("gpu-check");
     }
 
     private List<Object[]> nistCases() throws java.io.IOException {
@@ -130,10 +118,10 @@ public final class GpuCheck {
 
     private void hostHalf() {
         out.println("== host half ==");
-        Availability host = GcmHost.unavailableReason().map(Availability::no).orElse(Availability.yes());
-        verdict("host GCM library (kernel arithmetic, gcc)", host.isAvailable(), host.toString());
-        verdict("GPU kernel images packaged", KernelImages.availability().isAvailable(),
-                KernelImages.availability().toString());
+        Availability host = HostAesGcm.availability();
+        verdicts.report("host GCM library (kernel arithmetic, gcc)", host.isAvailable(), host.toString());
+        GpuReport report = Gpus.probe();
+        verdicts.report("GPU kernel images packaged", report.kernel().isAvailable(), report.kernel().toString());
         if (host.isAvailable()) {
             try {
                 List<Object[]> cases = nistCases();
@@ -146,14 +134,13 @@ public final class GpuCheck {
                             : java.util.Arrays.equals(pt, opened) && java.util.Arrays.equals(sealed, jceSeal(key, iv, aad, pt));
                     bad += ok ? 0 : 1;
                 }
-                verdict("NIST GCM-256 vectors, host build (batched path)", bad == 0 && !cases.isEmpty(),
+                verdicts.report("NIST GCM-256 vectors, host build (batched path)", bad == 0 && !cases.isEmpty(),
                         cases.size() + " cases, " + bad + " wrong");
             } catch (java.io.IOException e) {
-                verdict("NIST GCM-256 vectors, host build", false, "cannot read " + vectors + ": " + e.getMessage()
+                verdicts.report("NIST GCM-256 vectors, host build", false, "cannot read " + vectors + ": " + e.getMessage()
                         + "; install Debian's python3-cryptography-vectors or set " + VECTORS_ENV);
             }
         }
-        GpuReport report = Gpus.probe();
         out.println("gpu driver: " + report.driver() + (report.driverVersion() > 0 ? " (CUDA " + report.driverVersion() + ")" : ""));
         report.devices().forEach(d -> out.println("  device " + d.ordinal() + ": " + d.name() + ", sm_"
                 + d.computeMajor() + d.computeMinor() + ", " + (d.totalMemoryBytes() >> 20) + " MiB"));
@@ -162,15 +149,14 @@ public final class GpuCheck {
 
     private static byte[] hostOpen(byte[] key, byte[] iv, byte[] aad, byte[] sealed) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment ctx = a.allocate(GcmHost.KEY_CONTEXT_BYTES);
-            GcmHost.keyInit(a.allocateFrom(B, key), ctx);
+            MemorySegment ctx = HostAesGcm.keyContexts(a, List.of(a.allocateFrom(B, key)));
             int len = sealed.length - 16;
             MemorySegment o = a.allocate(Math.max(len, 1));
-            MemorySegment status = a.allocate(4);
             ChunkBatch batch = new ChunkBatch(a, 1).add(0, 0, 0, len, aad.length, 0, iv);
-            GcmHost.openChunks(ctx, 1, batch, a.allocateFrom(B, sealed), aad.length == 0 ? a.allocate(1)
-                    : a.allocateFrom(B, aad), o, status);
-            return status.get(ValueLayout.JAVA_INT, 0) == ChunkBatch.STATUS_OK ? o.asSlice(0, len).toArray(B) : null;
+            int[] status = HostAesGcm.open(ctx, 1, batch, a.allocateFrom(B, sealed), aad.length == 0 ? a.allocate(1)
+                    : a.allocateFrom(B, aad), o);
+            ctx.fill((byte) 0); // key material (HostAesGcm.keyContexts): zeroed before the arena lets it go
+            return status[0] == ChunkBatch.STATUS_OK ? o.asSlice(0, len).toArray(B) : null;
         }
     }
 
@@ -178,14 +164,14 @@ public final class GpuCheck {
         out.println("== device half ==");
         Availability gpu = GpuAesGcm.availability();
         if (!gpu.isAvailable()) {
-            verdict("GPU AES-GCM available", false, gpu.toString());
+            verdicts.report("GPU AES-GCM available", false, gpu.toString());
             return;
         }
         try (GpuAesGcm g = GpuAesGcm.open(0)) {
             out.println("kernel image: " + g.image());
-            new DeviceChecks(g, out, this::verdict).run(nistCasesOrEmpty());
+            new DeviceChecks(g, out, verdicts).run(nistCasesOrEmpty());
         } catch (NativeException e) {
-            verdict("device checks", false, e.getMessage());
+            verdicts.report("device checks", false, e.getMessage());
         }
     }
 
@@ -193,7 +179,7 @@ public final class GpuCheck {
         try {
             return nistCases();
         } catch (java.io.IOException e) {
-            verdict("NIST vectors readable", false, e.getMessage());
+            verdicts.report("NIST vectors readable", false, e.getMessage());
             return List.of();
         }
     }
@@ -223,10 +209,5 @@ public final class GpuCheck {
 
     static int chunkBytes() {
         return CHUNK_BYTES;
-    }
-
-    /** Reports one check's verdict. */
-    interface Verdict {
-        void report(String what, boolean ok, String detail);
     }
 }

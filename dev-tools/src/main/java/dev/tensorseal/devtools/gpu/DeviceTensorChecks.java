@@ -1,4 +1,4 @@
-package dev.tensorseal.internal.gpu;
+package dev.tensorseal.devtools.gpu;
 
 import dev.tensorseal.DType;
 import dev.tensorseal.DeviceTensor;
@@ -8,12 +8,12 @@ import dev.tensorseal.KeySource;
 import dev.tensorseal.SealedFile;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
-import dev.tensorseal.internal.tseal.TsealReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,23 +22,25 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * The core half of native-bridge/gpu-check.sh: the device-tensor checks of {@code DeviceTensorGpuTest} as a main,
+ * The core half of dev-tools/gpu-check.sh: the device-tensor checks of {@code DeviceTensorGpuTest} as a main,
  * because the GPU machine has no Maven or JUnit. Upload then seal back on the device reads back equal through the
  * store; a device-sealed zero tensor (twice: fresh key, next generation) reads back as zeros; a tampered chunk is an
  * {@link IntegrityException} from the device naming that chunk. The host half (always run; alone with
  * {@code --host-only}, as CI does) builds the same fixtures and checks that the CPU store rejects the tampered chunk
  * too, so the device half's expectation is sound. Exit 0 when every check passed, 1 otherwise, 2 on bad arguments.
- * A client of the public API only (the tampered copy is a saved file with a flipped bit), so it can leave core.
+ * Only core's public API is used: the tampered fixture is a saved .tseal with one ciphertext bit flipped where
+ * FORMAT.md puts that chunk.
  */
 public final class DeviceTensorChecks {
     static final int CHUNK_BYTES = 4096;
     static final int TAMPERED_CHUNK = 5;
 
     private final PrintStream out;
-    private int failures;
+    private final Verdicts verdicts;
 
     private DeviceTensorChecks(PrintStream out) {
         this.out = out;
+        this.verdicts = new Verdicts(out);
     }
 
     public static void main(String[] args) {
@@ -64,17 +66,12 @@ public final class DeviceTensorChecks {
         } else {
             c.deviceHalf();
         }
-        out.println(c.failures == 0 ? "core-checks: PASS" : "core-checks: FAIL (" + c.failures + " checks failed)");
-        return c.failures == 0 ? 0 : 1;
-    }
-
-    private void verdict(String what, boolean ok, String detail) {
-        out.printf("%-52s %s%s%n", what, ok ? "ok" : "FAILED", detail.isEmpty() ? "" : "  (" + detail + ")");
-        failures += ok ? 0 : 1;
+        return c.verdicts.finish("core-checks");
     }
 
     private static TensorStore store(KeySource key) {
-        return TensorStore.builder().keySource(key).chunkSizeBytes(CHUNK_BYTES).parallelism(2).build();
+        return TensorStore.builder().keySource(key).chunkSizeBytes(CHUNK_BYTES).plaintextBudgetBytes(1L << 30)
+                .parallelism(2).build();
     }
 
     private static KeySource key(long seed) {
@@ -97,29 +94,48 @@ public final class DeviceTensorChecks {
     }
 
     /**
-     * A copy of {@code store} (one tensor "w") with one bit of chunk {@link #TAMPERED_CHUNK}'s ciphertext flipped: saved
-     * to a temporary file, the bit flipped there, opened. The file is deleted at once; the open store keeps reading it.
+     * {@code store} (one tensor "w" of at least 4096 sealed bytes) saved to a temporary .tseal with one bit of chunk
+     * {@link #TAMPERED_CHUNK}'s ciphertext flipped, opened again. FORMAT.md: the header region's length {@code H} is the
+     * u32 at offset 12; the first tensor's data starts at {@code H + 32} (a multiple of 4096), chunk {@code i} at
+     * {@code i * (chunk size + 16)} after it. The header MAC does not cover chunk data, so the file opens.
      */
-    private static TensorStore tampered(TensorStore store, KeySource key) {
+    private static Tampered tampered(TensorStore store, KeySource key) {
         try {
-            Path dir = Files.createTempDirectory("tensorseal-tamper");
-            Path file = dir.resolve("w.tseal");
+            Path file = Files.createTempFile("tensorseal-device-checks", ".tseal");
             try {
-                SealedFile.save(store, file);
-                long at = TsealReader.readUnverified(file).tensors().get(0).chunkOffsetBytes(TAMPERED_CHUNK) + 100;
+                SealedFile.save(store, key, file);
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    ByteBuffer bit = ByteBuffer.allocate(1);
-                    ch.read(bit, at);
-                    bit.put(0, (byte) (bit.get(0) ^ 4)).rewind();
-                    ch.write(bit, at);
+                    ByteBuffer h = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                    ch.read(h, 12);
+                    long at = h.getInt(0) + 32L + (long) TAMPERED_CHUNK * (CHUNK_BYTES + 16) + 100;
+                    ByteBuffer b = ByteBuffer.allocate(1);
+                    ch.read(b, at);
+                    b.put(0, (byte) (b.get(0) ^ 4)).rewind();
+                    ch.write(b, at);
                 }
-                return SealedFile.open(file, TensorStore.builder().keySource(key).parallelism(2));
-            } finally {
+                return new Tampered(SealedFile.open(file, key), file);
+            } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(file);
-                Files.delete(dir);
+                throw e;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("writing the tamper fixture failed", e);
+            throw new UncheckedIOException("tampered fixture: " + e.getMessage(), e);
+        }
+    }
+
+    /** The tampered store and its file, deleted once the store is closed. */
+    private record Tampered(TensorStore store, Path file) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                store.close();
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    System.err.println("device-tensor-checks: could not delete " + file + ": " + e.getMessage());
+                }
+            }
         }
     }
 
@@ -135,11 +151,11 @@ public final class DeviceTensorChecks {
     private void hostHalf() {
         try (KeySource key = key(2); TensorStore store = store(key)) {
             store.put("w", DType.U8, new long[] {8 * CHUNK_BYTES}, random(2, 8 * CHUNK_BYTES));
-            try (TensorStore evil = tampered(store, key)) {
-                try (TensorView v = evil.read("w")) {
-                    verdict("tamper fixture rejected by the CPU store", false, "read " + v.byteSize() + " bytes");
+            try (Tampered evil = tampered(store, key)) {
+                try (TensorView v = evil.store().read("w")) {
+                    verdicts.report("tamper fixture rejected by the CPU store", false, "read " + v.byteSize() + " bytes");
                 } catch (IntegrityException e) {
-                    verdict("tamper fixture rejected by the CPU store", namesTamperedChunk(e), describe(e));
+                    verdicts.report("tamper fixture rejected by the CPU store", namesTamperedChunk(e), describe(e));
                 }
             }
         }
@@ -149,14 +165,14 @@ public final class DeviceTensorChecks {
     private void deviceHalf() {
         var a = GpuSession.availability();
         if (!a.isAvailable()) {
-            verdict("GPU session available", false, a.toString());
+            verdicts.report("GPU session available", false, a.toString());
             return;
         }
         try {
             roundTrip();
             tamperOnDevice();
         } catch (RuntimeException e) {
-            verdict("core device checks", false, e.getClass().getSimpleName() + ": " + e.getMessage());
+            verdicts.report("core device checks", false, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -169,13 +185,13 @@ public final class DeviceTensorChecks {
                 gpu.seal(t, store, "w2"); // device plaintext -> sealed on the device -> read on the CPU
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            verdict("upload, seal back on the device, read through store", Arrays.equals(data, read(store, "w2")),
+            verdicts.report("upload, seal back on the device, read through store", Arrays.equals(data, read(store, "w2")),
                     data.length + " bytes, 38 chunks, " + ms + " ms");
             try (DeviceTensor zeros = gpu.allocate("z", DType.F32, 3, CHUNK_BYTES)) {
                 gpu.seal(zeros, store);
                 gpu.seal(zeros, store); // a second state of the same tensor: fresh key, next generation
             }
-            verdict("device-sealed zeros, sealed twice, read as zeros", Arrays.equals(new byte[3 * CHUNK_BYTES * 4],
+            verdicts.report("device-sealed zeros, sealed twice, read as zeros", Arrays.equals(new byte[3 * CHUNK_BYTES * 4],
                     read(store, "z")), "F32 [3, " + CHUNK_BYTES + "]");
         }
     }
@@ -183,14 +199,14 @@ public final class DeviceTensorChecks {
     private void tamperOnDevice() {
         try (KeySource key = key(2); TensorStore store = store(key)) {
             store.put("w", DType.U8, new long[] {8 * CHUNK_BYTES}, random(2, 8 * CHUNK_BYTES));
-            try (TensorStore evil = tampered(store, key); GpuSession gpu = GpuSession.open(0)) {
-                try (DeviceTensor t = gpu.upload(evil, "w")) {
-                    verdict("tampered chunk rejected on the device", false, "upload of " + t.byteSize() + " bytes succeeded");
+            try (Tampered evil = tampered(store, key); GpuSession gpu = GpuSession.open(0)) {
+                try (DeviceTensor t = gpu.upload(evil.store(), "w")) {
+                    verdicts.report("tampered chunk rejected on the device", false, "upload of " + t.byteSize() + " bytes succeeded");
                 } catch (IntegrityException e) {
-                    verdict("tampered chunk rejected on the device", namesTamperedChunk(e), describe(e));
+                    verdicts.report("tampered chunk rejected on the device", namesTamperedChunk(e), describe(e));
                 }
                 try (DeviceTensor t = gpu.upload(store, "w")) {
-                    verdict("untampered store still uploads in the same session", t.byteSize() == 8L * CHUNK_BYTES, "");
+                    verdicts.report("untampered store still uploads in the same session", t.byteSize() == 8L * CHUNK_BYTES, "");
                 }
             }
         }

@@ -1,5 +1,9 @@
-package dev.tensorseal.nativebridge;
+package dev.tensorseal.devtools.gpu;
 
+import dev.tensorseal.nativebridge.ChunkBatch;
+import dev.tensorseal.nativebridge.DeviceBuffer;
+import dev.tensorseal.nativebridge.GpuAesGcm;
+import dev.tensorseal.nativebridge.PinnedBuffer;
 import dev.tensorseal.nativebridge.internal.gcm.InsecureNonce;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -17,9 +21,9 @@ final class DeviceChecks {
 
     private final GpuAesGcm g;
     private final PrintStream out;
-    private final GpuCheck.Verdict verdict;
+    private final Verdicts verdict;
 
-    DeviceChecks(GpuAesGcm g, PrintStream out, GpuCheck.Verdict verdict) {
+    DeviceChecks(GpuAesGcm g, PrintStream out, Verdicts verdict) {
         this.g = g;
         this.out = out;
         this.verdict = verdict;
@@ -209,7 +213,9 @@ final class DeviceChecks {
                 g.copyToHost(sealed, 0, host, 0, sealedBytes);
                 g.fill(status, (byte) 0xff); // the statuses checked below come from the pipelined launches
                 g.synchronize();
-                float pipelined = best(() -> pipelined(k, openDesc, perSlice, slices, chunk, host, sealed, aad, outBuf, status));
+                long sliceBytes = (long) perSlice * (chunk + 16);
+                float pipelined = best(() -> g.openPipelined(k, 1, openDesc, perSlice, slices, sliceBytes, host, sealed, aad,
+                        outBuf, status));
                 boolean pipeOk = Arrays.equals(download(status, 0, 4L * chunks), new byte[4 * chunks]);
                 verdict.report("pipelined sealed upload: every tag verified", pipeOk, "");
                 out.println();
@@ -220,35 +226,6 @@ final class DeviceChecks {
                 out.printf("| sealed upload: H2D + decrypt, %d slices pipelined | %.1f (%.2f of plain H2D) |%n", slices,
                         gbps(GIB, pipelined), h2d / pipelined);
             }
-        }
-    }
-
-    private void pipelined(DeviceBuffer k, DeviceBuffer desc, int perSlice, int slices, int chunk, PinnedBuffer host,
-                           DeviceBuffer sealed, DeviceBuffer aad, DeviceBuffer outBuf, DeviceBuffer status) {
-        MemorySegment compute = CudaDriver.streamCreate(CudaDriver.CU_STREAM_NON_BLOCKING);
-        MemorySegment[] copied = new MemorySegment[slices];
-        try {
-            long sliceBytes = (long) perSlice * (chunk + 16);
-            for (int s = 0; s < slices; s++) {
-                g.copyToDevice(host, s * sliceBytes, sealed, s * sliceBytes, sliceBytes);
-                copied[s] = CudaDriver.eventCreate(0x2); // CU_EVENT_DISABLE_TIMING: ordering only
-                CudaDriver.eventRecord(copied[s], g.stream());
-                CudaDriver.streamWaitEvent(compute, copied[s]);
-                g.launchRaw(false, k.address(), 1, desc.address() + (long) s * perSlice * 48, perSlice, sealed.address(),
-                        aad.address(), outBuf.address(), status.address() + 4L * s * perSlice, compute);
-            }
-            MemorySegment done = CudaDriver.eventCreate(0x2);
-            CudaDriver.eventRecord(done, compute);
-            CudaDriver.streamWaitEvent(g.stream(), done); // the caller's end event (on g.stream()) waits for compute
-            CudaDriver.eventDestroy(done);
-        } finally {
-            CudaDriver.streamSynchronize(compute);
-            for (MemorySegment e : copied) {
-                if (e != null) {
-                    CudaDriver.eventDestroy(e);
-                }
-            }
-            CudaDriver.streamDestroy(compute);
         }
     }
 

