@@ -288,9 +288,9 @@ final class ChunkCrypto implements AutoCloseable {
                 return null;
             });
         }
-        // Waits for every task even if this thread is interrupted (invokeAll would stop waiting and
-        // leave workers sealing or writing plaintext into memory the caller is about to zero).
-        List<Future<Void>> futures = pool.invokeAllUninterruptibly(calls);
+        // Waits for every task even if this thread is interrupted (invokeAll would stop waiting and leave workers
+        // sealing or writing plaintext into memory the caller is about to zero); the interrupt reaches the tasks.
+        List<Future<Void>> futures = new ForkedRun().runAll(pool, calls);
         RuntimeException failure = null;
         for (Future<Void> f : futures) {
             if (f.state() == Future.State.FAILED && failure == null) {
