@@ -2,9 +2,9 @@ package dev.tensorseal.cli;
 
 import dev.tensorseal.DType;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.ReadAhead;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.SealedFile;
-import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
 import dev.tensorseal.internal.tseal.TsealHeader;
@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The remote figures: a model of {@code size} bytes in 64 MiB tensors, sealed and served by a loopback HTTP server
- * ({@link LocalRangeServer}); {@code remote_load_gbps} opens it by URI and reads every tensor (range requests,
- * authentication, decryption), {@code remote_plain_gbps} downloads the same bytes with plain range requests of the
+ * ({@link LocalRangeServer}); {@code remote_load_gbps} opens it by URI and reads every tensor with {@link ReadAhead}
+ * (range requests in flight across tensors, authentication, decryption), {@code remote_plain_gbps} downloads the same bytes with plain range requests of the
  * same size and concurrency from the same server; and the time to the first 4 KiB of plaintext, remote and local.
  */
 final class RemoteBench {
@@ -90,11 +90,12 @@ final class RemoteBench {
 
     private static long loadAll(URI uri, TensorStore.Builder settings, RemoteOptions options) {
         long t0 = System.nanoTime();
-        try (TensorStore store = SealedFile.open(uri, settings, options)) {
-            for (TensorInfo t : store.list()) { // whole tensors, as a model load reads them
-                try (TensorView v = store.read(t.name())) {
-                    if (v.byteSize() != t.byteSize()) {
-                        throw new IllegalStateException("a view of " + v.byteSize() + " bytes for " + t.byteSize());
+        try (TensorStore store = SealedFile.open(uri, settings, options); ReadAhead ahead = ReadAhead.all(store)) {
+            for (String name : ahead.order()) { // whole tensors, as a model load reads them
+                long bytes = store.info(name).orElseThrow().byteSize();
+                try (TensorView v = store.read(name)) {
+                    if (v.byteSize() != bytes) {
+                        throw new IllegalStateException("a view of " + v.byteSize() + " bytes for " + bytes);
                     }
                 }
             }

@@ -3,6 +3,7 @@ package dev.tensorseal.internal.tseal;
 import dev.tensorseal.DType;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.ReadAhead;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
@@ -287,7 +288,12 @@ public final class TsealFiles {
             switch (source) {
                 case "onnx" -> exportOnnx(store, out, progressBytes, replace);
                 case "sharded" -> ShardedExport.write(store, md, out, progressBytes, replace);
-                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes, replace);
+                default -> {
+                    List<String> names = names(store, md);
+                    try (ReadAhead ahead = ReadAhead.of(store, names)) { // remote: requests in flight across tensors
+                        exportSafetensors(store, names, prefixed(md, "st."), out, progressBytes, replace);
+                    }
+                }
             }
         }
     }
