@@ -31,8 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The remote figures: a model of {@code size} bytes in 64 MiB tensors, sealed and served by a loopback HTTP server
  * ({@link LocalRangeServer}); {@code remote_load_gbps} opens it by URI and reads every tensor with {@link ReadAhead}
- * (range requests in flight across tensors, authentication, decryption), {@code remote_plain_gbps} downloads the same bytes with plain range requests of the
- * same size and concurrency from the same server; and the time to the first 4 KiB of plaintext, remote and local.
+ * (range requests in flight across tensors, authentication, decryption), {@code remote_plain_gbps} downloads the
+ * same bytes with plain range requests of the same size and concurrency from the same server, with the process's CPU seconds for each (the server's included); the
+ * same load without read-ahead ({@code remote_load_no_readahead_gbps}); and the time to the first 4 KiB of
+ * plaintext, remote and local.
  */
 final class RemoteBench {
     static final int CONCURRENCY = 8;
@@ -53,17 +55,34 @@ final class RemoteBench {
                 RemoteOptions options = RemoteOptions.builder().concurrency(CONCURRENCY).build();
                 double load = 0;
                 double plain = 0;
-                for (int round = 0; round < 2; round++) { // round 0 warms both paths
-                    double l = gbps(size, loadAll(server.uri(), settings, options));
+                double serial = 0;
+                double loadCpu = 0;
+                double plainCpu = 0;
+                double serialCpu = 0;
+                for (int round = 0; round < 2; round++) { // round 0 warms every path
+                    long c0 = cpuNanos();
+                    double l = gbps(size, loadAll(server.uri(), settings, options, true));
+                    long c1 = cpuNanos();
                     double p = gbps(last - first, plainDownload(server.uri(), first, last));
+                    long c2 = cpuNanos();
+                    double s = gbps(size, loadAll(server.uri(), settings, options, false));
+                    long c3 = cpuNanos();
                     if (round > 0) {
                         load = l;
                         plain = p;
+                        serial = s;
+                        loadCpu = (c1 - c0) / 1e9;
+                        plainCpu = (c2 - c1) / 1e9;
+                        serialCpu = (c3 - c2) / 1e9;
                     }
                 }
                 r.put("remote_load_gbps", load);
                 r.put("remote_plain_gbps", plain);
                 r.put("remote_ratio", load / plain);
+                r.put("remote_load_no_readahead_gbps", serial);
+                r.put("remote_load_cpu_s", loadCpu);
+                r.put("remote_plain_cpu_s", plainCpu);
+                r.put("remote_load_no_readahead_cpu_s", serialCpu);
                 r.put("remote_concurrency", CONCURRENCY);
                 r.put("remote_first_tensor_ms", firstTensorNanos(() -> SealedFile.open(server.uri(), settings, options)) / 1e6);
                 r.put("local_first_tensor_ms", firstTensorNanos(() -> SealedFile.open(file, settings)) / 1e6);
@@ -88,9 +107,13 @@ final class RemoteBench {
         }
     }
 
-    private static long loadAll(URI uri, TensorStore.Builder settings, RemoteOptions options) {
+    /** Open, then every tensor whole in file order, with or without {@link ReadAhead}; the nanoseconds it took. */
+    private static long loadAll(URI uri, TensorStore.Builder settings, RemoteOptions options, boolean readAhead) {
         long t0 = System.nanoTime();
         try (TensorStore store = SealedFile.open(uri, settings, options); ReadAhead ahead = ReadAhead.all(store)) {
+            if (!readAhead) {
+                ahead.close();
+            }
             for (String name : ahead.order()) { // whole tensors, as a model load reads them
                 long bytes = store.info(name).orElseThrow().byteSize();
                 try (TensorView v = store.read(name)) {
@@ -101,6 +124,12 @@ final class RemoteBench {
             }
         }
         return System.nanoTime() - t0;
+    }
+
+    /** CPU time of this process (the server's threads included), or 0 where the JVM cannot tell. */
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** Bytes {@code from..to} in requests of the same size, the same number in flight, into off-heap buffers. */
