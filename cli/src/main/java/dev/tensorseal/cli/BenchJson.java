@@ -137,6 +137,10 @@ final class BenchJson {
         number("remote_load_gbps", r.loadGbps());
         number("remote_plain_gbps", r.plainGbps());
         number("remote_ratio", r.ratio());
+        number("remote_load_no_readahead_gbps", r.noReadAheadGbps());
+        number("remote_load_cpu_s", r.loadCpuSeconds());
+        number("remote_plain_cpu_s", r.plainCpuSeconds());
+        number("remote_load_no_readahead_cpu_s", r.noReadAheadCpuSeconds());
         integer("remote_concurrency", r.concurrency());
         number("remote_first_tensor_ms", r.remoteFirstTensorMillis());
         number("local_first_tensor_ms", r.localFirstTensorMillis());

@@ -32,6 +32,7 @@ final class BenchTable {
         row("load, " + rm.concurrency() + " requests in flight", "", Human.rate(rm.loadGbps()));
         row("plain ranged download", "", Human.rate(rm.plainGbps()));
         row("load / plain download", "", Human.ratio(rm.ratio()));
+        row("load without read-ahead", "", Human.rate(rm.noReadAheadGbps()));
         row("first tensor, remote", "", Human.micros(rm.remoteFirstTensorMillis() * 1e3));
         row("first tensor, local file", "", Human.micros(rm.localFirstTensorMillis() * 1e3));
         r.plot().ifPresent(p -> line("plot: " + p));

@@ -2,9 +2,9 @@ package dev.tensorseal.cli;
 
 import dev.tensorseal.DType;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.ReadAhead;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.SealedFile;
-import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
 import dev.tensorseal.internal.tseal.TsealHeader;
@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The remote figures: a model of {@code size} bytes in 64 MiB tensors, sealed and served by a loopback HTTP server
- * ({@link LocalRangeServer}); {@code remote_load_gbps} opens it by URI and reads every tensor (range requests,
- * authentication, decryption), {@code remote_plain_gbps} downloads the same bytes with plain range requests of the
- * same size and concurrency from the same server; and the time to the first 4 KiB of plaintext, remote and local.
+ * ({@link LocalRangeServer}); {@code remote_load_gbps} opens it by URI and reads every tensor with {@link ReadAhead}
+ * (range requests in flight across tensors, authentication, decryption), {@code remote_plain_gbps} downloads the
+ * same bytes with plain range requests of the same size and concurrency from the same server, with the process's CPU seconds for each (the server's included); the
+ * same load without read-ahead ({@code remote_load_no_readahead_gbps}); and the time to the first 4 KiB of
+ * plaintext, remote and local.
  */
 final class RemoteBench {
     static final int CONCURRENCY = 8;
@@ -41,7 +43,8 @@ final class RemoteBench {
     private RemoteBench() {}
 
     /** Loading all tensors remotely against a plain ranged download, and the first tensor's latency, remote and local. */
-    record Figures(double loadGbps, double plainGbps, int concurrency, double remoteFirstTensorMillis,
+    record Figures(double loadGbps, double plainGbps, double noReadAheadGbps, double loadCpuSeconds,
+                   double plainCpuSeconds, double noReadAheadCpuSeconds, int concurrency, double remoteFirstTensorMillis,
                    double localFirstTensorMillis) {
         double ratio() {
             return loadGbps / plainGbps;
@@ -60,19 +63,32 @@ final class RemoteBench {
                 RemoteOptions options = RemoteOptions.builder().concurrency(CONCURRENCY).build();
                 double load = 0;
                 double plain = 0;
-                for (int round = 0; round < 2; round++) { // round 0 warms both paths
-                    double l = gbps(size, loadAll(server.uri(), settings, options));
+                double serial = 0;
+                double loadCpu = 0;
+                double plainCpu = 0;
+                double serialCpu = 0;
+                for (int round = 0; round < 2; round++) { // round 0 warms every path
+                    long c0 = cpuNanos();
+                    double l = gbps(size, loadAll(server.uri(), settings, options, true));
+                    long c1 = cpuNanos();
                     double p = gbps(last - first, plainDownload(server.uri(), first, last));
+                    long c2 = cpuNanos();
+                    double s = gbps(size, loadAll(server.uri(), settings, options, false));
+                    long c3 = cpuNanos();
                     if (round > 0) {
                         load = l;
                         plain = p;
+                        serial = s;
+                        loadCpu = (c1 - c0) / 1e9;
+                        plainCpu = (c2 - c1) / 1e9;
+                        serialCpu = (c3 - c2) / 1e9;
                     }
                 }
                 double remoteFirst = firstTensorNanos(() -> SealedFile.open(server.uri(), settings, options)) / 1e6;
                 double localFirst = firstTensorNanos(() -> SealedFile.open(file, settings)) / 1e6;
                 log.println("bench: remote load " + String.format(java.util.Locale.ROOT, "%.2f", load) + " GB/s, plain ranged download "
                         + String.format(java.util.Locale.ROOT, "%.2f", plain) + " GB/s (" + CONCURRENCY + " in flight, loopback)");
-                return new Figures(load, plain, CONCURRENCY, remoteFirst, localFirst);
+                return new Figures(load, plain, serial, loadCpu, plainCpu, serialCpu, CONCURRENCY, remoteFirst, localFirst);
             }
         } finally {
             Files.deleteIfExists(file);
@@ -92,18 +108,29 @@ final class RemoteBench {
         }
     }
 
-    private static long loadAll(URI uri, TensorStore.Builder settings, RemoteOptions options) {
+    /** Open, then every tensor whole in file order, with or without {@link ReadAhead}; the nanoseconds it took. */
+    private static long loadAll(URI uri, TensorStore.Builder settings, RemoteOptions options, boolean readAhead) {
         long t0 = System.nanoTime();
-        try (TensorStore store = SealedFile.open(uri, settings, options)) {
-            for (TensorInfo t : store.list()) { // whole tensors, as a model load reads them
-                try (TensorView v = store.read(t.name())) {
-                    if (v.byteSize() != t.byteSize()) {
-                        throw new IllegalStateException("a view of " + v.byteSize() + " bytes for " + t.byteSize());
+        try (TensorStore store = SealedFile.open(uri, settings, options); ReadAhead ahead = ReadAhead.all(store)) {
+            if (!readAhead) {
+                ahead.close();
+            }
+            for (String name : ahead.order()) { // whole tensors, as a model load reads them
+                long bytes = store.info(name).orElseThrow().byteSize();
+                try (TensorView v = store.read(name)) {
+                    if (v.byteSize() != bytes) {
+                        throw new IllegalStateException("a view of " + v.byteSize() + " bytes for " + bytes);
                     }
                 }
             }
         }
         return System.nanoTime() - t0;
+    }
+
+    /** CPU time of this process (the server's threads included), or 0 where the JVM cannot tell. */
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** Bytes {@code from..to} in requests of the same size, the same number in flight, into off-heap buffers. */

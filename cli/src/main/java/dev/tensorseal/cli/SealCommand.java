@@ -7,6 +7,7 @@ import dev.tensorseal.internal.tseal.TsealReader;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.RemoteStorage;
 import dev.tensorseal.internal.remote.RemoteTseal;
+import dev.tensorseal.internal.tseal.TempFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -66,12 +67,14 @@ final class SealCommand implements Command {
         return 0;
     }
 
-    /** Seals into a temporary file (deleted afterwards, whatever happens), then uploads it whole. */
+    /**
+     * Seals into a temporary file in {@code java.io.tmpdir}, then uploads it whole. The file is a {@link TempFiles} one:
+     * deleted afterwards whatever happens, on SIGINT or SIGTERM too, and after a SIGKILL by the next run's clean-up.
+     */
     private static int sealToRemote(Path in, URI target, Args a, PrintStream out, PrintStream err) throws IOException {
         RemoteOptions options = RemoteOptions.defaults();
         RemoteStorage storage = RemoteTseal.storageFor(target, options);
-        Path dir = Files.createTempDirectory("tensorseal-seal-");
-        Path local = dir.resolve("upload.tseal");
+        Path local = TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "tensorseal-upload.tseal");
         try {
             seal(in, local, a, err);
             long size = Files.size(local);
@@ -85,7 +88,7 @@ final class SealCommand implements Command {
             return 0;
         } finally {
             Files.deleteIfExists(local);
-            Files.deleteIfExists(dir);
+            TempFiles.release(local);
         }
     }
 

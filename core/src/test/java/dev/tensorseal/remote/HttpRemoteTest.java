@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,33 +29,28 @@ class HttpRemoteTest {
     @TempDir
     Path dir;
 
-    private final KeySource key = KeySource.bytes(keyBytes(61));
+    private ServedModel served;
+    private KeySource key;
     private RangeServer server;
     private SealedModel model;
     private URI uri;
 
-    static byte[] keyBytes(long seed) {
-        byte[] k = new byte[32];
-        new Random(seed).nextBytes(k);
-        k[0] |= 1;
-        return k;
-    }
-
     @BeforeEach
     void serve() throws Exception {
-        server = RangeServer.http();
-        model = SealedModel.make(key, 1, dir);
-        server.put("/models/m.tseal", model.file());
-        uri = server.uri("/models/m.tseal");
+        served = ServedModel.http(61, 1, dir);
+        key = served.key;
+        server = served.server;
+        model = served.model;
+        uri = served.uri();
     }
 
     @AfterEach
-    void stop() {
-        server.close();
+    void stop() throws Exception {
+        served.close();
     }
 
     private TensorStore.Builder settings() {
-        return TensorStore.builder().keySource(key).parallelism(2);
+        return served.settings();
     }
 
     @Test
@@ -107,7 +101,7 @@ class HttpRemoteTest {
     void aChangedObjectIsAnIntegrityFailureNamingIt() throws Exception {
         SealedModel other = SealedModel.make(key, 2, dir);
         try (TensorStore store = SealedFile.open(uri, settings())) {
-            server.put("/models/m.tseal", other.file()); // a new version under the same name
+            server.put(ServedModel.PATH, other.file()); // a new version under the same name
             IntegrityException e = assertThrows(IntegrityException.class, () -> store.read("small").close());
             assertTrue(e.getMessage().contains("/models/m.tseal changed since it was opened"), e.getMessage());
             assertTrue(e.getMessage().contains("412"), e.getMessage());
@@ -123,7 +117,7 @@ class HttpRemoteTest {
                 assertArrayEquals(model.plaintext().get("small"), v.toByteArray());
             }
         }
-        server.put("/models/m.tseal", SealedModel.make(key, 3, dir).file()); // substituted: same key, another file
+        server.put(ServedModel.PATH, SealedModel.make(key, 3, dir).file()); // substituted: same key, another file
         KeySource untouchable = new KeySource() {
             @Override
             public void writeKey(MemorySegment destination) {
@@ -175,7 +169,7 @@ class HttpRemoteTest {
         byte[] damaged = model.file().clone();
         long[] mid = model.extent("mid");
         damaged[(int) (mid[0] + 70_000)] ^= 4; // inside chunk 1 of "mid"
-        server.put("/models/m.tseal", damaged);
+        server.put(ServedModel.PATH, damaged);
         IntegrityException e = assertThrows(IntegrityException.class, () -> SealedFile.verify(uri, key, RemoteOptions.defaults()));
         assertEquals("mid", e.tensor().orElseThrow());
         assertEquals(1L, e.chunk().orElseThrow());
@@ -198,7 +192,7 @@ class HttpRemoteTest {
     @Test
     void aWrongKeyIsAnIntegrityFailure() {
         IntegrityException e = assertThrows(IntegrityException.class,
-                () -> SealedFile.open(uri, TensorStore.builder().keySource(KeySource.bytes(keyBytes(62)))));
+                () -> SealedFile.open(uri, TensorStore.builder().keySource(KeySource.bytes(ServedModel.keyBytes(62)))));
         assertTrue(e.getMessage().contains("wrong key"), e.getMessage());
     }
 

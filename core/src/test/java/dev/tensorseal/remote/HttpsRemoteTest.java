@@ -59,7 +59,7 @@ class HttpsRemoteTest {
         SSLContext clientTls = SSLContext.getInstance("TLS");
         clientTls.init(null, tmf.getTrustManagers(), null);
 
-        KeySource key = KeySource.bytes(HttpRemoteTest.keyBytes(81));
+        KeySource key = KeySource.bytes(ServedModel.keyBytes(81));
         SealedModel model = SealedModel.make(key, 9, dir);
         try (RangeServer server = RangeServer.https(serverTls)) {
             server.put("/m.tseal", model.file());

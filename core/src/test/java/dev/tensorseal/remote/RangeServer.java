@@ -16,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -27,7 +25,8 @@ import javax.net.ssl.SSLContext;
  * A real HTTP(S) server (the JDK's) holding objects in memory, with what a range reader relies on: single
  * {@code bytes=A-B} ranges answered 206 with {@code Content-Range}, a strong ETag per version, and {@code If-Match}
  * answered 412 for another version. It records every range it served, and in front of each request consults a
- * queue of injected {@link Fault}s: the misbehaviour of a flaky server or proxy, applied to the real response.
+ * queue of injected {@link Fault}s: wrong HTTP answers (status, length) of a flaky server. Damage on the wire
+ * (resets, cuts, flipped bytes, stalls) is {@link FaultProxy}'s.
  */
 final class RangeServer implements AutoCloseable {
     /** What the next request gets instead of a correct answer. */
@@ -36,20 +35,12 @@ final class RangeServer implements AutoCloseable {
         SLOW_DOWN,
         /** 500 Internal Server Error. */
         SERVER_ERROR,
-        /** Headers for the whole range, then half the body, then the connection is closed. */
-        RESET,
         /** 206 with the Content-Range asked for but half the bytes. */
         TRUNCATE,
         /** 206 with the Content-Range asked for but 100 bytes more. */
         TOO_LONG,
         /** 200 with the whole object, as a server that ignores Range sends it. */
-        IGNORE_RANGE,
-        /** The right status and length, one byte flipped. */
-        CORRUPT,
-        /** Nothing sent until {@link #release()} (or 60 s). */
-        STALL,
-        /** A 150 ms pause, then the correct answer. */
-        DELAY
+        IGNORE_RANGE
     }
 
     /** One range served (or attempted): start and end (exclusive), and the fault applied, if any. */
@@ -62,8 +53,6 @@ final class RangeServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final List<Served> served = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile Fault always;
-    private volatile CountDownLatch stall = new CountDownLatch(1);
-    private final CountDownLatch stalled = new CountDownLatch(1);
 
     private RangeServer(HttpServer server) {
         this.server = server;
@@ -108,16 +97,6 @@ final class RangeServer implements AutoCloseable {
     /** Every request gets {@code fault} (null: none) after the queued ones. */
     void always(Fault fault) {
         this.always = fault;
-    }
-
-    /** Lets stalled requests go on (they then fail: their clients gave up). */
-    void release() {
-        stall.countDown();
-    }
-
-    /** Waits until a request is stalling (hang guard: 60 s). */
-    boolean awaitStalled() throws InterruptedException {
-        return stalled.await(60, TimeUnit.SECONDS);
     }
 
     /** The ranges served so far, in order. */
@@ -176,23 +155,6 @@ final class RangeServer implements AutoCloseable {
     }
 
     private void respond(HttpExchange x, byte[] object, String tag, long from, long to, Fault fault) throws IOException {
-        if (fault == Fault.STALL) {
-            stalled.countDown();
-            try {
-                stall.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            x.sendResponseHeaders(503, -1);
-            return;
-        }
-        if (fault == Fault.DELAY) {
-            try {
-                Thread.sleep(150);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         if (fault == Fault.SLOW_DOWN || fault == Fault.SERVER_ERROR) {
             x.sendResponseHeaders(fault == Fault.SLOW_DOWN ? 503 : 500, -1);
             return;
@@ -205,24 +167,15 @@ final class RangeServer implements AutoCloseable {
         }
         long end = fault == Fault.TRUNCATE ? from + (to - from) / 2 : fault == Fault.TOO_LONG ? Math.min(to + 100, object.length) : to;
         byte[] body = java.util.Arrays.copyOfRange(object, (int) from, (int) end);
-        if (fault == Fault.CORRUPT) {
-            body[Math.min(body.length / 2, 200)] ^= 0x20; // inside the header too, for the opening request
-        }
         // TRUNCATE and TOO_LONG claim the range asked for: only the body's length betrays them.
         x.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + object.length);
         x.sendResponseHeaders(206, body.length);
         OutputStream out = x.getResponseBody();
-        if (fault == Fault.RESET) {
-            out.write(body, 0, body.length / 2);
-            out.flush();
-            throw new IOException("injected reset"); // closing the exchange short of its length drops the connection
-        }
         out.write(body);
     }
 
     @Override
     public void close() {
-        release();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

@@ -49,8 +49,10 @@ public record DeviceBatches(ChunkBatch batch, MemorySegment aad, long sealedByte
     /** Copies the tensor's sealed chunks into {@code dst} in this layout (ciphertext only: pinned staging is fine). */
     public static void copySealed(ChunkPlan plan, MemorySegment dst) {
         TensorMeta meta = plan.meta();
-        for (int i = 0; i < meta.chunkCount(); i++) {
-            plan.copySealedChunk(i, dst, sealedOffset(meta, i)); // the device checks and decrypts this one copy
+        // The device checks and decrypts this one copy; chunks lie back to back here as in the file, so a remote
+        // source fills a run of them with one request.
+        for (int i = 0; i < meta.chunkCount(); ) {
+            i = plan.copySealedRun(i, meta.chunkCount(), dst, sealedOffset(meta, i));
         }
     }
 

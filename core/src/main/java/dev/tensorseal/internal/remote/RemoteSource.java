@@ -24,10 +24,17 @@ public final class RemoteSource implements ChunkSource {
     private final Retrier retrier;
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder requests = new LongAdder();
+    private final java.util.Map<String, long[]> extents;
+    private volatile Prefetch prefetch;
     private volatile boolean closed;
 
     /** @param range the address range that stands for the object (its slices are the chunks); may be null until known */
     public RemoteSource(RemoteObject object, MemorySegment range, RemoteOptions options) {
+        this(object, range, options, java.util.Map.of());
+    }
+
+    private RemoteSource(RemoteObject object, MemorySegment range, RemoteOptions options, java.util.Map<String, long[]> extents) {
+        this.extents = extents;
         this.object = object;
         this.range = range;
         this.options = options;
@@ -35,9 +42,60 @@ public final class RemoteSource implements ChunkSource {
         this.retrier = new Retrier(options, () -> closed);
     }
 
-    /** This source over {@code range}, sharing the object (and its closing). */
-    RemoteSource over(MemorySegment reserved) {
-        return new RemoteSource(object, reserved, options);
+    /**
+     * This source over {@code reserved}, sharing the object (and its closing); {@code extents} are the file ranges
+     * [from, to) of each tensor's chunks as opened, what {@link #readAhead} plans with.
+     */
+    RemoteSource over(MemorySegment reserved, java.util.Map<String, long[]> extents) {
+        return new RemoteSource(object, reserved, options, java.util.Map.copyOf(extents));
+    }
+
+    /**
+     * Reads the chunks of {@code tensors} ahead, in that order, with this source's concurrency and at most
+     * {@code windowBytes} fetched ahead of the readers, until the returned scope is closed (or this source). One
+     * read-ahead at a time: a new one replaces the last. Names the file did not hold when it was opened are skipped.
+     * The returned action stops it (idempotent).
+     */
+    /** The tensors of the file as opened, in the order their chunks lie in it. */
+    public java.util.List<String> fileOrder() {
+        return extents.entrySet().stream().sorted(java.util.Comparator.comparingLong(e -> e.getValue()[0]))
+                .map(java.util.Map.Entry::getKey).toList();
+    }
+
+    /** {@link #readAhead(java.util.List, long)}'s default window: two requests per lane. */
+    public long defaultWindowBytes() {
+        return 2L * options.concurrency() * options.requestBytes();
+    }
+
+    public Runnable readAhead(java.util.List<String> tensors, long windowBytes) {
+        java.util.List<long[]> ranges = new java.util.ArrayList<>();
+        for (String t : tensors) {
+            long[] e = extents.get(t);
+            if (e != null) {
+                ranges.add(e);
+            }
+        }
+        Prefetch p = new Prefetch(object.name(), ranges, options.requestBytes(), windowBytes, options.concurrency(),
+                (offset, dst, what) -> fetch(offset, dst, what));
+        Prefetch last;
+        synchronized (this) {
+            last = prefetch;
+            prefetch = closed ? null : p;
+        }
+        if (last != null) {
+            last.close();
+        }
+        if (closed) {
+            p.close();
+        }
+        return () -> {
+            synchronized (this) {
+                if (prefetch == p) {
+                    prefetch = null;
+                }
+            }
+            p.close();
+        };
     }
 
     @Override
@@ -81,6 +139,23 @@ public final class RemoteSource implements ChunkSource {
         String what = object.name() + ": bytes " + fileOffset + ".." + (fileOffset + bytes)
                 + (tensor == null ? "" : " (tensor '" + tensor + "' from chunk " + chunk + ")");
         try {
+            Prefetch p = prefetch;
+            java.util.List<long[]> rest = p == null ? java.util.List.of(new long[] {fileOffset, fileOffset + bytes})
+                    : p.take(fileOffset, dst);
+            for (long[] r : rest) {
+                fetch(r[0], dst.asSlice(r[0] - fileOffset, r[1] - r[0]), what);
+            }
+        } catch (IntegrityException e) {
+            throw tensor == null ? e : new IntegrityException(tensor, chunk, e.getMessage());
+        }
+        if (dst != slice) {
+            slice.copyFrom(dst);
+        }
+    }
+
+    /** One range request (retried) of {@code dst.byteSize()} bytes from {@code fileOffset}, within the concurrency. */
+    private void fetch(long fileOffset, MemorySegment dst, String what) {
+        try {
             permits.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -91,15 +166,10 @@ public final class RemoteSource implements ChunkSource {
                 object.read(fileOffset, dst);
                 return null;
             });
-        } catch (IntegrityException e) {
-            throw tensor == null ? e : new IntegrityException(tensor, chunk, e.getMessage());
         } finally {
             permits.release();
         }
-        if (dst != slice) {
-            slice.copyFrom(dst);
-        }
-        bytesRead.add(bytes);
+        bytesRead.add(dst.byteSize());
         requests.increment();
     }
 
@@ -115,7 +185,15 @@ public final class RemoteSource implements ChunkSource {
 
     @Override
     public void close() {
-        closed = true;
+        Prefetch p;
+        synchronized (this) {
+            closed = true;
+            p = prefetch;
+            prefetch = null;
+        }
+        if (p != null) {
+            p.close();
+        }
         object.close();
     }
 }

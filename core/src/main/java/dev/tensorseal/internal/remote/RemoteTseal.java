@@ -82,7 +82,11 @@ public final class RemoteTseal {
             }
             TsealHeader header = TsealReader.authenticate(f.region(), f.mac(), f.sizeBytes(), name, key);
             MemorySegment reserved = AnonymousMemory.reserve(arena, f.sizeBytes());
-            RemoteSource source = f.source.over(reserved);
+            java.util.Map<String, long[]> extents = new java.util.HashMap<>();
+            for (var e : header.tensors()) {
+                extents.put(e.info().name(), new long[] {e.dataOffsetBytes(), e.endBytes()});
+            }
+            RemoteSource source = f.source.over(reserved, extents);
             return new TsealReader.Opened(header, TsealReader.snapshot(header, f.headerBytes, reserved, name), reserved, source,
                     digest);
         } catch (RuntimeException | Error e) {

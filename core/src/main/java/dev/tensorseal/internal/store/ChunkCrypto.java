@@ -48,6 +48,11 @@ final class ChunkCrypto implements AutoCloseable {
     private final PlaintextMemory scratchMemory;
     /** Lane buffers for copies of mapped ciphertext (not secret), kept for the next lane. */
     private final ConcurrentLinkedQueue<MemorySegment> copyBuffers = new ConcurrentLinkedQueue<>();
+    /**
+     * Lane buffers for runs of a remote source's chunks (not secret), kept for the next lane: a fresh one per lane
+     * per read cost a remote load half its size again in zeroed, faulted-in memory.
+     */
+    private final ConcurrentLinkedQueue<MemorySegment> runBuffers = new ConcurrentLinkedQueue<>();
     private volatile ChunkSource source;
 
     /**
@@ -294,9 +299,9 @@ final class ChunkCrypto implements AutoCloseable {
                 return null;
             });
         }
-        // Waits for every task even if this thread is interrupted (invokeAll would stop waiting and
-        // leave workers sealing or writing plaintext into memory the caller is about to zero).
-        List<Future<Void>> futures = pool.invokeAllUninterruptibly(calls);
+        // Waits for every task even if this thread is interrupted (invokeAll would stop waiting and leave workers
+        // sealing or writing plaintext into memory the caller is about to zero); the interrupt reaches the tasks.
+        List<Future<Void>> futures = new ForkedRun().runAll(pool, calls);
         RuntimeException failure = null;
         for (Future<Void> f : futures) {
             if (f.state() == Future.State.FAILED && failure == null) {
@@ -317,6 +322,7 @@ final class ChunkCrypto implements AutoCloseable {
             pool.shutdownNow();
         }
         copyBuffers.clear();
+        runBuffers.clear();
         ChunkSource file = source;
         if (file != null) {
             file.close();
@@ -330,6 +336,19 @@ final class ChunkCrypto implements AutoCloseable {
             b = Arena.ofAuto().allocate(Math.max(bytes, TensorMeta.DEFAULT_CHUNK_BYTES + DataKey.TAG_BYTES), 64);
         }
         return b;
+    }
+
+    private MemorySegment takeRunBuffer(long bytes) {
+        MemorySegment b = runBuffers.poll();
+        // Ciphertext is not secret: GC-managed memory, sized for the largest run.
+        return b != null && b.byteSize() >= bytes ? b : Arena.ofAuto().allocate(bytes, 64);
+    }
+
+    private void giveBackRunBuffer(MemorySegment b) {
+        ChunkSource file = source;
+        if (b != null && runBuffers.size() <= Math.max(parallelism, file == null ? 1 : file.concurrency())) {
+            runBuffers.offer(b);
+        }
     }
 
     private void giveBackCopyBuffer(MemorySegment b) {
@@ -422,8 +441,8 @@ final class ChunkCrypto implements AutoCloseable {
                     end += next.byteSize();
                 }
                 if (run == null || run.byteSize() < end - at) {
-                    // Ciphertext is not secret: GC-managed memory, sized for the largest run.
-                    run = Arena.ofAuto().allocate(Math.max(end - at, file.runBytes()), 64);
+                    owner.giveBackRunBuffer(run);
+                    run = owner.takeRunBuffer(Math.max(end - at, file.runBytes()));
                 }
                 runFrom = at;
                 runTo = at; // empty until the read below completes: a failed read leaves no stale run
@@ -485,6 +504,8 @@ final class ChunkCrypto implements AutoCloseable {
         public void close() {
             release();
             closePlaintextCopy();
+            owner.giveBackRunBuffer(run);
+            run = null;
             if (ciphertextCopy != null) {
                 owner.giveBackCopyBuffer(ciphertextCopy);
                 ciphertextCopy = null;

@@ -84,6 +84,32 @@ public final class ChunkPlan {
         }
     }
 
+    /**
+     * Copies chunk {@code first} and the chunks after it, up to {@code last} (exclusive), into {@code target} from
+     * {@code targetOffset}, back to back, and returns the chunk after the last one copied. From a remote source the
+     * chunks that lie back to back in the file are fetched in one request of at most its
+     * {@link ChunkSource#runBytes()} (one request per chunk before); otherwise this copies one chunk.
+     */
+    public int copySealedRun(int first, int last, MemorySegment target, long targetOffset) {
+        MemorySegment ct = sealedChunk(first);
+        if (source == null || source.runBytes() <= 0 || !source.covers(ct)) {
+            copySealedChunk(first, target, targetOffset);
+            return first + 1;
+        }
+        long from = source.offsetOf(ct);
+        long end = from + ct.byteSize();
+        int next = first + 1;
+        for (; next < last; next++) {
+            MemorySegment c = sealedChunk(next);
+            if (!source.covers(c) || source.offsetOf(c) != end || end + c.byteSize() - from > source.runBytes()) {
+                break;
+            }
+            end += c.byteSize();
+        }
+        source.read(from, end - from, target, targetOffset, table.meta.name(), first);
+        return next;
+    }
+
     /** AAD bytes of every chunk of this tensor (the same length for all). */
     public int aadBytes() {
         return aad.length;

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * The temporary files an atomic write creates beside its target, which may hold plaintext (an export). Each is
  * named {@code .TARGET.PID.RANDOM.tmp} after the process that creates it. Live ones are deleted by a shutdown
  * hook, so an error, SIGTERM or SIGINT leaves none; a SIGKILL runs no code, so every later write into the
- * same folder first deletes the temporary files whose creating process is gone.
+ * same folder first deletes the temporary files whose creating process is gone. The CLI also keeps the local copy
+ * of a model it uploads here ({@code seal -o s3://}), in the temporary-files folder.
  */
-final class TempFiles {
+public final class TempFiles {
     private static final Pattern NAME = Pattern.compile("\\..+\\.(\\d{1,19})\\.[0-9a-f]{16}\\.tmp");
     private static final long PID = ProcessHandle.current().pid();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,7 +34,7 @@ final class TempFiles {
     private TempFiles() {}
 
     /** Creates an empty owner-only temporary file for {@code target} in {@code dir}, first removing stale ones. */
-    static Path create(Path dir, String targetName) throws IOException {
+    public static Path create(Path dir, String targetName) throws IOException {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
         Path tmp = dir.resolve("." + targetName + "." + PID + "." + HexFormat.of().formatHex(random) + ".tmp");
@@ -49,7 +50,7 @@ final class TempFiles {
     }
 
     /** Forgets {@code tmp} after it was renamed into place or deleted. */
-    static void release(Path tmp) {
+    public static void release(Path tmp) {
         synchronized (TempFiles.class) {
             if (live != null) {
                 live.remove(tmp);

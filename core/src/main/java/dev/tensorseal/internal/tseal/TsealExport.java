@@ -5,6 +5,7 @@ import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.internal.onnx.OnnxRestore;
 import dev.tensorseal.internal.safetensors.SafetensorsWriter;
+import dev.tensorseal.internal.remote.RemoteSource;
 import dev.tensorseal.internal.store.SealedStore;
 import dev.tensorseal.internal.store.ViewLease;
 import java.io.IOException;
@@ -49,7 +50,17 @@ public final class TsealExport {
             switch (source) {
                 case "onnx" -> exportOnnx(store, out, progressBytes, replace);
                 case "sharded" -> ShardedExport.write(store, md, out, progressBytes, replace);
-                default -> exportSafetensors(store, names(store, md), prefixed(md, "st."), out, progressBytes, replace);
+                default -> {
+                    List<String> names = names(store, md);
+                    // remote: requests kept in flight across tensors (nothing for a local file)
+                    Runnable stopReadAhead = store.source() instanceof RemoteSource r
+                            ? r.readAhead(names, r.defaultWindowBytes()) : () -> { };
+                    try {
+                        exportSafetensors(store, names, prefixed(md, "st."), out, progressBytes, replace);
+                    } finally {
+                        stopReadAhead.run();
+                    }
+                }
             }
         }
     }

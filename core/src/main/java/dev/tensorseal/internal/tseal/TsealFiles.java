@@ -3,6 +3,7 @@ package dev.tensorseal.internal.tseal;
 import dev.tensorseal.DType;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
+import dev.tensorseal.ReadAhead;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
