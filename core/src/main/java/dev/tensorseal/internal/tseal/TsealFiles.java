@@ -10,6 +10,8 @@ import dev.tensorseal.TensorStore;
 import dev.tensorseal.TensorView;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.crypto.GcmEngine;
+import dev.tensorseal.internal.keys.RecipientKey;
+import dev.tensorseal.internal.keys.RecipientsKey;
 import dev.tensorseal.internal.memory.HardenedPlaintextMemory;
 import dev.tensorseal.internal.onnx.OnnxFormatException;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
@@ -110,7 +112,9 @@ public final class TsealFiles {
     private static Opened open(TsealReader.Opened o, StoreConfig config, LoadedKey once) {
         SealedStore s;
         try {
-            s = SealedStore.restore(config.withKeySource(once), o.snapshot(), o.source(), config.keySource());
+            // An identity's store remembers the recipients it opened (a save writes their entries), not the identity.
+            KeySource origin = once.boundOrigin() != null ? once.boundOrigin() : config.keySource();
+            s = SealedStore.restore(config.withKeySource(once), o.snapshot(), o.source(), origin);
         } catch (IntegrityException e) {
             throw new IntegrityException(o.source().name() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
@@ -143,7 +147,10 @@ public final class TsealFiles {
     private static void write(SealedStore.SaveState state, Path file, Map<String, String> metadata,
             java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions) throws IOException {
         try (state; LoadedKey key = LoadedKey.copyOf(state.master(), "the store's key")) {
-            TsealWriter.write(state.snapshot(), key, kdfOf(state.origin()), metadata, file, permissions, state.source());
+            RecipientsKey recipients = recipientsOf(state.origin());
+            TsealWriter.write(state.snapshot(), key, kdfOf(state.origin()),
+                    recipients == null ? null : recipients.stanzas(state.master(), state.snapshot().storeId()),
+                    metadata, file, permissions, state.source());
         }
     }
 
@@ -158,6 +165,15 @@ public final class TsealFiles {
             k = d.delegate();
         }
         return k instanceof PassphraseKey p ? p.params() : null;
+    }
+
+    /** The recipients {@code source}'s key is sealed to (looking through conditional sources), or null. */
+    static RecipientsKey recipientsOf(KeySource source) {
+        KeySource k = source;
+        while (k instanceof DelegatingKeySource d) {
+            k = d.delegate();
+        }
+        return k instanceof RecipientsKey r ? r : null;
     }
 
     /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
@@ -433,6 +449,34 @@ public final class TsealFiles {
             store.rekey(newKey);
             // The store's own key (newKey now), its snapshot and the KDF parameters in one hold; the file's mode is kept.
             write(StoreBridge.unwrap(store).saveState(null), real, o.header().metadata(), mode);
+        }
+    }
+
+    /**
+     * Rewrites {@code file} (opened with {@code key}) for its recipients plus {@code add} minus {@code remove}: only
+     * the header changes (chunk ciphertext is copied). Adding keeps the master secret; removing rotates it, so the
+     * data keys are re-wrapped under a new KEK the removed recipient cannot derive (a file under a key or passphrase
+     * becomes one sealed to {@code add}). Returns the recipients of the new file.
+     */
+    public static List<RecipientKey> rekeyRecipients(Path file, KeySource key, List<RecipientKey> add, List<RecipientKey> remove,
+            boolean deep) throws IOException {
+        Path real = file.toRealPath();
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(real);
+        Opened o = open(real, key);
+        try (TensorStore store = o.store()) {
+            SealedStore s = StoreBridge.unwrap(store);
+            RecipientsKey current = recipientsOf(s.keySource());
+            if (current == null && !remove.isEmpty()) {
+                throw new UnsupportedParameterException(file.getFileName() + " is not sealed to recipients: nothing to remove");
+            }
+            try (RecipientsKey next = current == null ? RecipientsKey.fresh(add) : current.changed(add, remove)) {
+                if (deep) {
+                    store.deepRekey();
+                }
+                store.rekey(next);
+                write(s.saveState(null), real, o.header().metadata(), mode);
+                return next.recipients();
+            }
         }
     }
 
