@@ -51,13 +51,13 @@ public final class RecipientsKey implements KeySource {
     }
 
     /**
-     * The recipients after adding {@code add} and removing {@code remove}: with nothing removed, the same master
-     * secret (only the header changes); with a recipient removed, a fresh one, so what is written afterwards is out
-     * of the removed recipient's reach.
+     * The recipients after adding {@code add} and removing {@code remove}: with nothing removed, the file's own master
+     * secret {@code fileMaster} (copied; only the header changes); with a recipient removed, a fresh one, so what is
+     * written afterwards is out of the removed recipient's reach.
      *
      * @throws UnsupportedParameterException when one to remove is not a recipient, one to add already is, or none remain
      */
-    public RecipientsKey changed(List<RecipientKey> add, List<RecipientKey> remove) {
+    public RecipientsKey changed(List<RecipientKey> add, List<RecipientKey> remove, SecretBytes fileMaster) {
         List<RecipientKey> next = new ArrayList<>(recipients);
         for (RecipientKey r : remove) {
             if (!next.remove(r)) {
@@ -74,7 +74,7 @@ public final class RecipientsKey implements KeySource {
             throw new UnsupportedParameterException("removing every recipient would leave a file no key opens");
         }
         return remove.isEmpty()
-                ? new RecipientsKey(SecretBytes.copyOf(master.insecureSegment()), distinct(next), foreignEntries)
+                ? new RecipientsKey(SecretBytes.copyOf(fileMaster.insecureSegment()), distinct(next), foreignEntries)
                 : fresh(next);
     }
 

@@ -469,7 +469,11 @@ public final class TsealFiles {
             if (current == null && !remove.isEmpty()) {
                 throw new UnsupportedParameterException(file.getFileName() + " is not sealed to recipients: nothing to remove");
             }
-            try (RecipientsKey next = current == null ? RecipientsKey.fresh(add) : current.changed(add, remove)) {
+            RecipientsKey next;
+            try (SealedStore.SaveState now = s.saveState(null)) { // the store's own copy of the master secret
+                next = current == null ? RecipientsKey.fresh(add) : current.changed(add, remove, now.master());
+            }
+            try (next) {
                 if (deep) {
                     store.deepRekey();
                 }
