@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * The key options: {@code --key-file FILE}, {@code --key-env VAR} (64 hex digits or base64) or
- * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix.
+ * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix. Opening also takes
+ * {@code --identity FILE} (a recipient's private key), sealing {@code --recipient PUB} (repeatable) instead.
  * Environment values are read once through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
  * never a Java String, and the variable is then zeroed in place and unset, so {@code /proc/PID/environ} no longer
  * shows it.
@@ -36,13 +37,13 @@ final class KeyOptions {
     static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV);
     static final String MAX_KDF_MEMORY = "--max-kdf-memory";
     static final String MAX_KDF_PASSES = "--max-kdf-passes";
-    /** The key options of a command that opens an existing file: the key, and limits on its Argon2id cost. */
     /** A recipient's private key file (keygen --recipient-key): opens a file sealed to recipients. */
     static final String IDENTITY = "--identity";
     /** A public key (the tseal1-... text, or a file of them, one a line) to seal to; repeatable. */
     static final String RECIPIENT = "--recipient";
     static final String ADD_RECIPIENT = "--add-recipient";
     static final String REMOVE_RECIPIENT = "--remove-recipient";
+    /** The key options of a command that opens an existing file: the key, and limits on its Argon2id cost. */
     static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, MAX_KDF_MEMORY, MAX_KDF_PASSES, IDENTITY);
     static final Set<String> NEW_OPTIONS = Set.of("--new" + FILE.substring(1), "--new" + ENV.substring(1),
             "--new" + PASSPHRASE_ENV.substring(1));

@@ -42,13 +42,20 @@ public final class Hpke {
         }
     }
 
-    /** A key pair: the private key off-heap (the caller closes it), the serialized public key. */
-    public record KeyPair(SecretBytes privateKey, byte[] publicKey) {
-        public KeyPair {
-            publicKey = publicKey.clone();
+    /** A key pair: the private key off-heap (the caller closes it), the serialized public key. Not a record: no printing. */
+    public static final class KeyPair {
+        private final SecretBytes privateKey;
+        private final byte[] publicKey;
+
+        KeyPair(SecretBytes privateKey, byte[] publicKey) {
+            this.privateKey = privateKey;
+            this.publicKey = publicKey.clone();
         }
 
-        @Override
+        public SecretBytes privateKey() {
+            return privateKey;
+        }
+
         public byte[] publicKey() {
             return publicKey.clone();
         }
