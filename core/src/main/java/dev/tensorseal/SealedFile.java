@@ -95,7 +95,8 @@ public final class SealedFile {
     public static KeySource passphraseKeyFor(Path file, char[] passphrase, KdfLimits limits) throws IOException {
         var kdf = TsealReader.kdfOf(file);
         if (kdf == null) {
-            throw new UnsupportedParameterException(file.getFileName() + " was sealed under a key, not a passphrase");
+            throw new UnsupportedParameterException(file.getFileName() + " was sealed " + (TsealReader.sealedToRecipients(file)
+                    ? "to recipients (open it with a recipient's identity)" : "under a key") + ", not a passphrase");
         }
         limits.check(kdf.memoryKiB(), kdf.iterations(), file.getFileName().toString());
         return new PassphraseKey(passphrase, kdf);

@@ -77,6 +77,9 @@ class RecipientsTest {
             assertTrue(e.getMessage().contains("sealed to recipients"), e.getMessage());
         }
         assertEquals(2, TsealReader.readUnverified(file).recipients().size());
+        UnsupportedParameterException p = assertThrows(UnsupportedParameterException.class,
+                () -> SealedFile.open(file, "a passphrase".toCharArray()).close());
+        assertTrue(p.getMessage().contains("sealed to recipients"), p.getMessage());
     }
 
     @Test

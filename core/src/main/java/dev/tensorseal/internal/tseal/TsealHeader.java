@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The header of a .tseal file (FORMAT.md, "Header"): fixed prefix, metadata, wrapped data keys and the tensor
- * table. Decoding bounds every count and length by the bytes actually present, so absurd values fail with a
+ * The header of a .tseal file (FORMAT.md, "Header"): fixed prefix, the recipient list (key kind 2 only; null
+ * otherwise), metadata, wrapped data keys and the tensor table. Decoding bounds every count and length by the bytes actually present, so absurd values fail with a
  * message instead of an allocation.
  */
 public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck, byte[] keyCheckSalt,

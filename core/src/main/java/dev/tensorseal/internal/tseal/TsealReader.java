@@ -52,6 +52,13 @@ public final class TsealReader {
         }
     }
 
+    /** Whether the (unauthenticated) header of {@code path} says the file is sealed to recipients. */
+    public static boolean sealedToRecipients(Path path) throws IOException {
+        try (FileChannel ch = channel(path)) {
+            return TsealHeader.decodePrefix(readRegion(ch, path), path.getFileName().toString()).recipients();
+        }
+    }
+
     /** The key-derivation parameters in {@code region}'s (unauthenticated) fixed prefix, or null for a raw key. */
     public static KdfParams kdfOf(ByteBuffer region, String source) {
         return TsealHeader.decodePrefix(region, source).kdf();
