@@ -58,6 +58,7 @@ public final class RecipientsKey implements KeySource {
      * @throws UnsupportedParameterException when one to remove is not a recipient, one to add already is, or none remain
      */
     public RecipientsKey changed(List<RecipientKey> add, List<RecipientKey> remove, SecretBytes fileMaster) {
+        requireNoForeignEntries();
         List<RecipientKey> next = new ArrayList<>(recipients);
         for (RecipientKey r : remove) {
             if (!next.remove(r)) {
@@ -91,15 +92,19 @@ public final class RecipientsKey implements KeySource {
      *         re-create (their holders would be locked out)
      */
     public List<RecipientStanza> stanzas(SecretBytes fileMaster, byte[] fileId) {
-        if (foreignEntries > 0) {
-            throw new UnsupportedParameterException("the file has " + foreignEntries + " recipient entr"
-                    + (foreignEntries == 1 ? "y" : "ies") + " of a type this build cannot write: not rewritten");
-        }
+        requireNoForeignEntries();
         List<RecipientStanza> out = new ArrayList<>();
         for (RecipientKey r : recipients) {
             out.add(HpkeStanza.wrap(r, fileMaster, fileId));
         }
         return out;
+    }
+
+    private void requireNoForeignEntries() {
+        if (foreignEntries > 0) {
+            throw new UnsupportedParameterException("the file has " + foreignEntries + " recipient entr"
+                    + (foreignEntries == 1 ? "y" : "ies") + " of a type this build cannot write: not rewritten");
+        }
     }
 
     @Override
