@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent reader of .tseal files, written from FORMAT.md alone (no project code).
 
-usage: tseal_reader.py FILE.tseal (--key-file KEY | --passphrase-file FILE) --expect EXPECTED.safetensors
+usage: tseal_reader.py FILE.tseal (--key-file KEY | --passphrase-file FILE | --identity FILE) --expect EXPECTED.safetensors
 
 Checks the key check value, the header MAC, the total length and that padding bytes are zero, unwraps every data key (RFC 5649),
 rebuilds each chunk's AAD and nonce, decrypts every chunk with AES-256-GCM, and compares the tensors
@@ -55,11 +55,94 @@ def hkdf(master, salt, info):
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(master)
 
 
+def labeled_extract(hash_, suite, salt, label, ikm):
+    return hmac.new(salt, b"HPKE-v1" + suite + label + ikm, hash_).digest()
+
+
+def labeled_expand(hash_, suite, prk, label, info, length):
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
+    algorithm = hashes.SHA256() if hash_ == "sha256" else hashes.SHA384()
+    labeled = struct.pack(">H", length) + b"HPKE-v1" + suite + label + info
+    return HKDFExpand(algorithm=algorithm, length=length, info=labeled).derive(prk)
+
+
+# RFC 9180 KEM id -> (curve, KEM hash, Nsecret); KDF id -> hash
+KEMS = {0x0020: ("x25519", "sha256", 32), 0x0010: ("p256", "sha256", 32), 0x0011: ("p384", "sha384", 48)}
+KDFS = {0x0001: "sha256", 0x0002: "sha384"}
+
+
+def hpke_keys(kem, sk):
+    """(private key object, SerializePublicKey(pk(sk))) for a serialized private key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, x25519
+    if KEMS[kem][0] == "x25519":
+        key = x25519.X25519PrivateKey.from_private_bytes(sk)
+        pub = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    else:
+        curve = ec.SECP256R1() if KEMS[kem][0] == "p256" else ec.SECP384R1()
+        key = ec.derive_private_key(int.from_bytes(sk, "big"), curve)
+        pub = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return key, pub
+
+
+def hpke_open_base(kem, kdf, aead, sk, enc, info, aad, ct):
+    """RFC 9180 single-shot Open in base mode (DHKEM, HKDF, AES-256-GCM only)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, x25519
+    if kem not in KEMS or kdf not in KDFS or aead != 0x0002:
+        raise Bad(f"HPKE suite ({kem}, {kdf}, {aead}) not supported")
+    curve, kem_hash, n_secret = KEMS[kem]
+    key, pk_rm = hpke_keys(kem, sk)
+    if curve == "x25519":
+        dh = key.exchange(x25519.X25519PublicKey.from_public_bytes(enc))
+    else:
+        dh = key.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(key.curve, enc))
+    kem_suite = b"KEM" + struct.pack(">H", kem)
+    eae_prk = labeled_extract(kem_hash, kem_suite, b"", b"eae_prk", dh)
+    shared = labeled_expand(kem_hash, kem_suite, eae_prk, b"shared_secret", enc + pk_rm, n_secret)
+    h = KDFS[kdf]
+    suite = b"HPKE" + struct.pack(">HHH", kem, kdf, aead)
+    context = b"\x00" + labeled_extract(h, suite, b"", b"psk_id_hash", b"") + labeled_extract(h, suite, b"", b"info_hash", info)
+    secret = labeled_extract(h, suite, shared, b"secret", b"")
+    key_ = labeled_expand(h, suite, secret, b"key", context, 32)
+    nonce = labeled_expand(h, suite, secret, b"base_nonce", context, 12)
+    from cryptography.exceptions import InvalidTag
+    try:
+        return AESGCM(key_).decrypt(nonce, ct, aad)
+    except InvalidTag:
+        raise Bad("recipient entry does not open")
+
+
+def open_recipients(c, file_id, identity):
+    """Parses the recipient list at the cursor and opens the identity's HPKE entry: the master secret."""
+    if identity is None:
+        raise Bad("file sealed to recipients: give an identity")
+    if identity[:8] != b"TSEALID1":
+        raise Bad("not an identity file")
+    kem, kdf, aead, n = struct.unpack_from("<HHHH", identity, 8)
+    sk = identity[16:16 + n]
+    _, mine = hpke_keys(kem, sk)
+    if c.take(1) != b"\x01" or c.take(3) != b"\0\0\0":
+        raise Bad("recipient list version")
+    master = None
+    for _ in range(c.u32()):
+        kind = c.u16()
+        body = Cursor(c.take(c.u32()), 0)
+        if kind != 1:
+            continue
+        ids = (body.u16(), body.u16(), body.u16())
+        pk, enc, ct = body.take(body.u16()), body.take(body.u16()), body.take(body.u16())
+        if ids == (kem, kdf, aead) and pk == mine and master is None:
+            master = hpke_open_base(kem, kdf, aead, sk, enc, b"tensorseal v1 recipient master secret", file_id, ct)
+    if master is None:
+        raise Bad("wrong key: the identity is not a recipient")
+    return master
+
+
 def field(b):
     return struct.pack(">I", len(b)) + b
 
 
-def read(path, key_bytes=None, passphrase=None):
+def read(path, key_bytes=None, passphrase=None, identity=None):
     data = open(path, "rb").read()
     if data[:8] != MAGIC:
         raise Bad("bad magic")
@@ -77,7 +160,12 @@ def read(path, key_bytes=None, passphrase=None):
     salt = data[56:72]
     key_check = data[72:104]
     key_check_salt = data[104:120]
-    if kdf == 0:
+    c = Cursor(data[:h], 120)
+    if kdf == 2:
+        if data[44:72] != bytes(28):
+            raise Bad("Argon2id fields set in a file sealed to recipients")
+        master = open_recipients(c, file_id, identity)
+    elif kdf == 0:
         if key_bytes is None or len(key_bytes) != 32:
             raise Bad("file sealed under a raw key: give a 32-byte key file")
         master = key_bytes
@@ -97,7 +185,6 @@ def read(path, key_bytes=None, passphrase=None):
         raise Bad(f"total length {total} != file size {len(data)}")
     kek = hkdf(master, file_id, b"tensorseal v1 data-key wrapping key")
 
-    c = Cursor(data[:h], 120)
     metadata = {}
     for _ in range(c.u32()):
         k = c.str()
@@ -170,12 +257,14 @@ def main():
     p.add_argument("file")
     p.add_argument("--key-file")
     p.add_argument("--passphrase-file")
+    p.add_argument("--identity")
     p.add_argument("--expect", required=True)
     a = p.parse_args()
     key = open(a.key_file, "rb").read() if a.key_file else None
     phrase = open(a.passphrase_file, "rb").read().rstrip(b"\n") if a.passphrase_file else None
     try:
-        metadata, tensors = read(a.file, key, phrase)
+        identity = open(a.identity, "rb").read() if a.identity else None
+        metadata, tensors = read(a.file, key, phrase, identity)
     except Bad as e:
         print(f"{a.file}: FAIL: {e}")
         return 1

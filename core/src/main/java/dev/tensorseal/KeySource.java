@@ -75,6 +75,26 @@ public interface KeySource extends AutoCloseable {
         return new Argon2idKeySource(passphrase, salt, Argon2idKeySource.params(memoryKiB, iterations, parallelism, salt));
     }
 
+    /**
+     * A recipient's identity (private key) from its file ({@code tensorseal keygen --recipient-key}), loaded now into
+     * key memory and zeroed on {@link #close()}. It opens files sealed to its public key ({@link #recipients}): the
+     * file's master secret is unwrapped from the header's entry for it (HPKE, RFC 9180). It has no key of its own, so
+     * it cannot seal or open a file sealed under a key or passphrase.
+     */
+    static KeySource identity(Path identityFile) {
+        return new dev.tensorseal.internal.keys.IdentityKeySource(identityFile);
+    }
+
+    /**
+     * A fresh random master secret sealed to each of {@code publicKeys} (the one-line {@code tseal1-...} texts that
+     * {@code keygen --recipient-key} prints): a file sealed or saved under it records one HPKE entry per recipient,
+     * and opens with any of their identities and nothing else. Use one per file (each holds its own secret).
+     */
+    static KeySource recipients(java.util.List<String> publicKeys) {
+        return dev.tensorseal.internal.keys.RecipientsKey.fresh(publicKeys.stream()
+                .map(dev.tensorseal.internal.keys.RecipientKey::parse).toList());
+    }
+
     /** Key bytes from the application, copied off-heap at once; wipe your array afterwards ({@link Wipe#wipe(byte[])}). */
     static KeySource bytes(byte[] key) {
         return new BytesKeySource(MemorySegment.ofArray(key));

@@ -96,7 +96,8 @@ public final class SealedFile {
     public static KeySource passphraseKeyFor(Path file, char[] passphrase, KdfLimits limits) throws IOException {
         var kdf = TsealReader.kdfOf(file);
         if (kdf == null) {
-            throw new UnsupportedParameterException(file.getFileName() + " was sealed under a key, not a passphrase");
+            throw new UnsupportedParameterException(file.getFileName() + " was sealed " + (TsealReader.sealedToRecipients(file)
+                    ? "to recipients (open it with a recipient's identity)" : "under a key") + ", not a passphrase");
         }
         limits.check(kdf.memoryKiB(), kdf.iterations(), file.getFileName().toString());
         return new PassphraseKey(passphrase, kdf);
@@ -183,6 +184,28 @@ public final class SealedFile {
      */
     public static String headerDigest(Path file) throws IOException {
         return java.util.HexFormat.of().formatHex(TsealReader.headerDigest(file));
+    }
+
+    /**
+     * Writes a new recipient identity (a private key of {@code suite}: {@code x25519}, {@code p256} or
+     * {@code p384}) to {@code identityFile}, owner-only (0600), never replacing a file, and returns its public key
+     * as the one-line text {@link KeySource#recipients} takes.
+     */
+    public static String newIdentity(Path identityFile, String suite) throws IOException {
+        return dev.tensorseal.internal.keys.IdentityFile.generate(dev.tensorseal.internal.keys.HpkeSuite.named(suite),
+                identityFile).text();
+    }
+
+    /**
+     * Rewrites {@code file}'s header for its recipients plus {@code add} minus {@code remove} (public key texts);
+     * {@code key} opens it (an identity, or for a file sealed under a key the key). No chunk is re-encrypted. Removing
+     * a recipient also rotates the master secret: the new file does not open with the removed identity (a copy of
+     * the old file still does; see SECURITY.md).
+     */
+    public static void changeRecipients(Path file, KeySource key, java.util.List<String> add, java.util.List<String> remove)
+            throws IOException {
+        TsealFiles.rekeyRecipients(file, key, add.stream().map(dev.tensorseal.internal.keys.RecipientKey::parse).toList(),
+                remove.stream().map(dev.tensorseal.internal.keys.RecipientKey::parse).toList(), false);
     }
 
     /** Re-wraps the data keys under {@code newKey} (header rewrite; chunk ciphertext is copied, not re-sealed). */

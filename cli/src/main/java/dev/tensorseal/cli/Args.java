@@ -16,12 +16,19 @@ import java.util.Set;
 final class Args {
     private final List<String> positional = new ArrayList<>();
     private final Map<String, String> values = new HashMap<>();
+    private final Map<String, List<String>> repeated = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
 
     private Args() {}
 
     /** {@code aliases} maps short spellings ({@code -o}) to the long option they stand for. */
     static Args parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions, Map<String, String> aliases) {
+        return parse(args, valueOptions, flagOptions, aliases, Set.of());
+    }
+
+    /** As {@link #parse(List, Set, Set, Map)}; each of {@code repeatable} (also a value option) may be given more than once. */
+    static Args parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions, Map<String, String> aliases,
+            Set<String> repeatable) {
         Args a = new Args();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -54,7 +61,10 @@ final class Args {
                 if (value.isEmpty()) {
                     throw new UsageException(name + " needs a non-empty value");
                 }
-                if (a.values.put(name, value) != null) {
+                if (repeatable.contains(name)) {
+                    a.repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+                    a.values.putIfAbsent(name, value);
+                } else if (a.values.put(name, value) != null) {
                     throw new UsageException(name + " given twice");
                 }
             } else {
@@ -86,6 +96,11 @@ final class Args {
 
     Optional<String> value(String option) {
         return Optional.ofNullable(values.get(option));
+    }
+
+    /** Every value of a repeatable option, in command-line order (empty when absent). */
+    List<String> values(String option) {
+        return List.copyOf(repeated.getOrDefault(option, List.of()));
     }
 
     String required(String option) {

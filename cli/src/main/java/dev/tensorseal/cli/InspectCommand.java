@@ -2,6 +2,8 @@ package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.tseal.TsealFiles;
+import dev.tensorseal.internal.keys.HpkeStanza;
+import dev.tensorseal.internal.keys.RecipientStanza;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,9 +64,15 @@ final class InspectCommand implements Command {
                 + HexFormat.of().formatHex(h.fileId()) + ")");
         out.println("header:  " + status);
         out.println("digest:  " + digest + " (SHA-256 of header and MAC)");
-        out.println("key:     " + (h.kdf() == null ? "raw 256-bit key" : "passphrase (Argon2id " + h.kdf().memoryKiB()
+        out.println("key:     " + (h.recipients() != null ? "sealed to " + h.recipients().size() + " recipient(s)"
+                : h.kdf() == null ? "raw 256-bit key" : "passphrase (Argon2id " + h.kdf().memoryKiB()
                 + " KiB, " + h.kdf().iterations() + " passes, " + h.kdf().parallelism() + " lanes)")
                 + ", " + h.keys().size() + " data key(s)");
+        if (h.recipients() != null) {
+            for (int i = 0; i < h.recipients().size(); i++) {
+                out.println("recipient: " + recipientText(h.recipients().get(i), i, in.name()));
+            }
+        }
         out.println("source:  " + h.metadata().getOrDefault("source", "store"));
         out.printf("%-40s %-5s %-20s %14s %7s %10s%n", "tensor", "dtype", "shape", "bytes", "chunks", "chunk size");
         long total = 0;
@@ -78,6 +86,14 @@ final class InspectCommand implements Command {
         }
         out.println(h.tensors().size() + " tensors, " + chunks + " chunks, " + total + " bytes of plaintext");
         return 0;
+    }
+
+    /** A recipient entry as its public key's text (HPKE) or its type (another wrapping). */
+    private static String recipientText(RecipientStanza s, int index, String source) {
+        if (s.type() != RecipientStanza.TYPE_HPKE) {
+            return "entry of type " + s.type() + " (not HPKE)";
+        }
+        return HpkeStanza.parse(s, index, source).recipient().text();
     }
 
     /** A name with control characters shown as {@code ?}: an unverified header must not drive the terminal. */

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * The key options: {@code --key-file FILE}, {@code --key-env VAR} (64 hex digits or base64) or
- * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix.
+ * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix. Opening also takes
+ * {@code --identity FILE} (a recipient's private key), sealing {@code --recipient PUB} (repeatable) instead.
  * Environment values are read once through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
  * never a Java String, and the variable is then zeroed in place and unset, so {@code /proc/PID/environ} no longer
  * shows it.
@@ -36,24 +37,75 @@ final class KeyOptions {
     static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV);
     static final String MAX_KDF_MEMORY = "--max-kdf-memory";
     static final String MAX_KDF_PASSES = "--max-kdf-passes";
+    /** A recipient's private key file (keygen --recipient-key): opens a file sealed to recipients. */
+    static final String IDENTITY = "--identity";
+    /** A public key (the tseal1-... text, or a file of them, one a line) to seal to; repeatable. */
+    static final String RECIPIENT = "--recipient";
+    static final String ADD_RECIPIENT = "--add-recipient";
+    static final String REMOVE_RECIPIENT = "--remove-recipient";
     /** The key options of a command that opens an existing file: the key, and limits on its Argon2id cost. */
-    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, MAX_KDF_MEMORY, MAX_KDF_PASSES);
+    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, MAX_KDF_MEMORY, MAX_KDF_PASSES, IDENTITY);
     static final Set<String> NEW_OPTIONS = Set.of("--new" + FILE.substring(1), "--new" + ENV.substring(1),
             "--new" + PASSPHRASE_ENV.substring(1));
     static final String KEY_HELP = "key: --key-file FILE (32 raw bytes, see keygen) | --key-env VAR (64 hex digits or base64)\n"
             + "     | --passphrase-env VAR (a passphrase; Argon2id, 64 MiB, 3 passes)\n"
             + "     opening a passphrase file: --max-kdf-memory MiB (default 256), --max-kdf-passes N (default 8) bound the\n"
-            + "     Argon2id cost its unauthenticated header may ask for";
+            + "     Argon2id cost its unauthenticated header may ask for\n"
+            + "     | --identity FILE (a recipient's private key, see keygen --recipient-key): opens a file sealed to recipients\n"
+            + "     sealing: --recipient PUB (repeatable; the tseal1-... line keygen printed, or a file of such lines)";
 
     private KeyOptions() {}
 
     static boolean present(Args a, String prefix) {
-        return options(prefix).stream().anyMatch(o -> a.value(o).isPresent());
+        return options(prefix).stream().anyMatch(o -> a.value(o).isPresent()) || prefix.equals("--") && a.value(IDENTITY).isPresent();
     }
 
     /** The key that opens {@code file} (for a passphrase: with the Argon2id salt and costs recorded in it). */
     static KeySource forExisting(Args a, Path file, PrintStream err) throws IOException {
+        if (a.value(IDENTITY).isPresent()) {
+            return identity(a, err);
+        }
         return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)), err);
+    }
+
+    /** The identity {@code --identity} names, when it is the only key option given. */
+    private static KeySource identity(Args a, PrintStream err) throws IOException {
+        List<String> others = options("--").stream().filter(o -> a.value(o).isPresent()).toList();
+        if (!others.isEmpty()) {
+            throw new UsageException("give only one of " + String.join(", ", options("--")) + ", " + IDENTITY);
+        }
+        Path p = Paths.input(a.value(IDENTITY).orElseThrow());
+        warnIfLoose(p, "identity file", err);
+        return KeySource.identity(p);
+    }
+
+    /**
+     * The public keys of {@code option}'s values: each is a {@code tseal1-...} text, or a file holding such lines
+     * (blank lines and {@code #} comments skipped), e.g. the saved output of {@code keygen --recipient-key}.
+     */
+    static List<String> recipients(Args a, String option) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String v : a.values(option)) {
+            if (v.startsWith("tseal1-")) {
+                out.add(v);
+                continue;
+            }
+            Path p = Paths.input(v);
+            if (Files.size(p) > 1 << 20) {
+                throw new UsageException(option + " " + p + ": a recipients file is at most 1 MiB");
+            }
+            int before = out.size();
+            for (String line : Files.readAllLines(p)) {
+                String t = line.strip();
+                if (!t.isEmpty() && !t.startsWith("#")) {
+                    out.add(t);
+                }
+            }
+            if (out.size() == before) {
+                throw new UsageException(option + " " + p + " holds no public key (a tseal1-... line)");
+            }
+        }
+        return out;
     }
 
     /**
@@ -61,6 +113,9 @@ final class KeyOptions {
      * (null: sealed under a raw key) only when a passphrase is given. Their cost is bounded as for a local file.
      */
     static KeySource forExisting(Args a, Supplier<KdfParams> kdf, String name, PrintStream err) throws IOException {
+        if (a.value(IDENTITY).isPresent()) {
+            return identity(a, err);
+        }
         return source(a, "--", p -> {
             KdfParams params = kdf.get();
             if (params == null) {
@@ -76,8 +131,14 @@ final class KeyOptions {
         KeySource key(char[] passphrase) throws IOException;
     }
 
-    /** A key for a new file: for a passphrase, a fresh salt. */
+    /** A key for a new file: for a passphrase, a fresh salt; for {@code --recipient}s, a fresh master secret sealed to them. */
     static KeySource forNew(Args a, String prefix, PrintStream err) throws IOException {
+        if (prefix.equals("--") && a.value(RECIPIENT).isPresent()) {
+            if (present(a, prefix)) {
+                throw new UsageException("give either " + RECIPIENT + " or one of " + String.join(", ", options(prefix)));
+            }
+            return KeySource.recipients(recipients(a, RECIPIENT));
+        }
         return source(a, prefix, SealedFile::newPassphraseKey, err);
     }
 
@@ -169,18 +230,22 @@ final class KeyOptions {
             throw new UsageException("key file " + p + " must hold exactly " + KeySource.KEY_BYTES + " raw bytes, it holds "
                     + size + " (make one with tensorseal keygen)");
         }
+        warnIfLoose(p, "key file", err);
+        return p;
+    }
+
+    private static void warnIfLoose(Path p, String what, PrintStream err) throws IOException {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
             Set<PosixFilePermission> loose = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
                     PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
             loose.retainAll(perms);
             if (!loose.isEmpty()) {
-                err.println("tensorseal: warning: key file " + p + " is accessible to group or others (mode "
+                err.println("tensorseal: warning: " + what + " " + p + " is accessible to group or others (mode "
                         + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); run chmod 600 " + p);
             }
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system: nothing to check.
         }
-        return p;
     }
 }

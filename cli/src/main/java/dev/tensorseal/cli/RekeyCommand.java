@@ -1,6 +1,7 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.keys.RecipientKey;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,14 +36,24 @@ final class RekeyCommand implements Command {
                 + "file, so the other names would keep the old key; --force rekeys this name only.\n"
                 + "--deep: every tensor is re-encrypted under fresh data keys (chunks decrypted and re-sealed in memory), so\n"
                 + "a data key that leaked from the old file opens nothing in the new one.\n" + KeyOptions.KEY_HELP
-                + "\nnew key: --new-key-file FILE | --new-key-env VAR | --new-passphrase-env VAR";
+                + "\nnew key: --new-key-file FILE | --new-key-env VAR | --new-passphrase-env VAR\n"
+                + "recipients (instead of a new key): --add-recipient PUB, --remove-recipient PUB (repeatable; the old key is\n"
+                + "usually --identity FILE). Only the header is rewritten. Adding keeps the master secret; removing draws a new\n"
+                + "one and re-wraps the data keys, so the removed identity does not open the new file (a copy it kept of the\n"
+                + "old file still opens; --deep also re-encrypts every chunk under fresh data keys).";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
         values.addAll(KeyOptions.NEW_OPTIONS);
-        Args a = Args.parse(args, values, Set.of("--deep", "--force", "--quiet"), Map.of("-q", "--quiet"));
+        Set<String> recipientOptions = Set.of(KeyOptions.ADD_RECIPIENT, KeyOptions.REMOVE_RECIPIENT);
+        values.addAll(recipientOptions);
+        Args a = Args.parse(args, values, Set.of("--deep", "--force", "--quiet"), Map.of("-q", "--quiet"), recipientOptions);
+        boolean recipients = a.value(KeyOptions.ADD_RECIPIENT).isPresent() || a.value(KeyOptions.REMOVE_RECIPIENT).isPresent();
+        if (recipients && KeyOptions.present(a, "--new-")) {
+            throw new UsageException("give either --add-recipient/--remove-recipient or a new key, not both");
+        }
         Path file = Paths.input(a.single(".tseal file"));
         Path real = file.toRealPath();
         Paths.output(real.toString(), true); // the rewrite needs a temporary file beside the real file
@@ -51,11 +62,25 @@ final class RekeyCommand implements Command {
             throw new UsageException(file + " has " + links + " hard links: the rekeyed file replaces this name only and"
                     + " the other " + (links - 1) + " would keep the old key (pass --force to rekey this name anyway)");
         }
+        if (recipients) {
+            List<RecipientKey> add = parse(KeyOptions.recipients(a, KeyOptions.ADD_RECIPIENT));
+            List<RecipientKey> remove = parse(KeyOptions.recipients(a, KeyOptions.REMOVE_RECIPIENT));
+            try (KeySource key = KeyOptions.forExisting(a, file, err)) {
+                List<RecipientKey> now = TsealFiles.rekeyRecipients(real, key, add, remove, a.flag("--deep"));
+                out.println("rekeyed " + file + ": sealed to " + now.size() + " recipient(s)"
+                        + (remove.isEmpty() ? " (master secret kept, header rewritten)" : " (new master secret, data keys re-wrapped)"));
+            }
+            return 0;
+        }
         try (KeySource oldKey = KeyOptions.forExisting(a, file, err); KeySource newKey = KeyOptions.forNew(a, "--new-", err)) {
             TsealFiles.rekey(real, oldKey, newKey, a.flag("--deep"));
             out.println("rekeyed " + (real.equals(file.toAbsolutePath()) ? file : file + " (" + real + ")") + ": data keys "
                     + (a.flag("--deep") ? "fresh, chunks re-encrypted, " : "") + "now wrapped under " + newKey.description());
         }
         return 0;
+    }
+
+    private static List<RecipientKey> parse(List<String> texts) {
+        return texts.stream().map(RecipientKey::parse).toList();
     }
 }

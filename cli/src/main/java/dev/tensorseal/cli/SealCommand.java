@@ -32,7 +32,9 @@ final class SealCommand implements Command {
 
     @Override
     public String usage() {
-        return "usage: tensorseal seal IN -o OUT.tseal KEY [--force] [--quiet] [--follow-shard-links]\n"
+        return "usage: tensorseal seal IN -o OUT.tseal (KEY | --recipient PUB...) [--force] [--quiet] [--follow-shard-links]\n"
+                + "--recipient PUB: seal to a public key (repeatable): a fresh master secret, wrapped to each recipient with\n"
+                + "HPKE (RFC 9180); the file opens with any recipient's --identity and nothing else.\n"
                 + "IN: model.safetensors | model.safetensors.index.json (sharded) | model.onnx\n"
                 + "A shard that is a symbolic link to a file outside the index's folder is refused unless --follow-shard-links\n"
                 + "(a Hugging Face cache snapshot links its shards to ../../blobs).\n"
@@ -45,8 +47,9 @@ final class SealCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Set<String> values = new HashSet<>(KeyOptions.OPTIONS);
         values.add("--out");
+        values.add(KeyOptions.RECIPIENT);
         Args a = Args.parse(args, values, Set.of("--force", "--quiet", "--follow-shard-links"),
-                Map.of("-o", "--out", "-q", "--quiet"));
+                Map.of("-o", "--out", "-q", "--quiet"), Set.of(KeyOptions.RECIPIENT));
         Path in = Paths.input(a.single("input file"));
         String out0 = a.required("--out");
         if (out0.contains("://")) {

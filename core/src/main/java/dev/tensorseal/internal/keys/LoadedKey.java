@@ -15,6 +15,7 @@ public final class LoadedKey implements KeySource {
     private KeySource pending; // guarded by this; the source still to ask ({@link #onFirstUse}), else null
     private SecretBytes key; // guarded by this; null until asked
     private boolean closed; // guarded by this
+    private dev.tensorseal.internal.keys.RecipientsKey bound; // guarded by this; what a header-bound source yielded
 
     private LoadedKey(SecretBytes key, KeySource pending, String description) {
         this.key = key;
@@ -26,8 +27,14 @@ public final class LoadedKey implements KeySource {
         this(key, null, description);
     }
 
-    /** Asks {@code source} for its key, once, now. */
+    /**
+     * Asks {@code source} for its key, once, now; a source whose key is in the file (a recipient identity) is asked
+     * when the open has the header in hand ({@link #bindToHeader}).
+     */
     public static LoadedKey of(KeySource source) {
+        if (source instanceof dev.tensorseal.internal.keys.HeaderBoundKeySource) {
+            return onFirstUse(source);
+        }
         return new LoadedKey(load(source), source.description());
     }
 
@@ -56,6 +63,24 @@ public final class LoadedKey implements KeySource {
         return new LoadedKey(SecretBytes.copyOf(master.insecureSegment()), description);
     }
 
+    /**
+     * Where the pending source is header-bound (a recipient identity), loads the key it opens from the file's
+     * recipient entries; otherwise does nothing (the key is checked against the header either way).
+     */
+    public synchronized void bindToHeader(java.util.List<dev.tensorseal.internal.keys.RecipientStanza> stanzas, byte[] fileId,
+            String source) {
+        if (key == null && !closed && pending instanceof dev.tensorseal.internal.keys.HeaderBoundKeySource h) {
+            bound = h.keyFor(stanzas, fileId, source);
+            key = load(bound);
+            pending = null;
+        }
+    }
+
+    /** The key a header-bound source opened (its recipients are what a save of the store writes), or null. */
+    public synchronized KeySource boundOrigin() {
+        return bound;
+    }
+
     @Override
     public synchronized void writeKey(MemorySegment destination) {
         if (key == null) {
@@ -80,6 +105,9 @@ public final class LoadedKey implements KeySource {
         pending = null;
         if (key != null) {
             key.close();
+        }
+        if (bound != null) {
+            bound.close(); // its master secret; its recipient list stays readable for the store that keeps it
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.tensorseal.internal.tseal;
 import dev.tensorseal.DType;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
-import dev.tensorseal.ReadAhead;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
@@ -11,6 +10,8 @@ import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.internal.keys.DelegatingKeySource;
 import dev.tensorseal.internal.keys.LoadedKey;
 import dev.tensorseal.internal.keys.PassphraseKey;
+import dev.tensorseal.internal.keys.RecipientKey;
+import dev.tensorseal.internal.keys.RecipientsKey;
 import dev.tensorseal.internal.onnx.OnnxFormatException;
 import dev.tensorseal.internal.onnx.OnnxInitializer;
 import dev.tensorseal.internal.onnx.OnnxModel;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -99,7 +101,9 @@ public final class TsealFiles {
     private static Opened open(TsealReader.Opened o, StoreConfig config, LoadedKey once) {
         SealedStore s;
         try {
-            s = SealedStore.restore(config.withKeySource(once), o.snapshot(), o.source(), config.keySource());
+            // An identity's store remembers the recipients it opened (a save writes their entries), not the identity.
+            KeySource origin = once.boundOrigin() != null ? once.boundOrigin() : config.keySource();
+            s = SealedStore.restore(config.withKeySource(once), o.snapshot(), o.source(), origin);
         } catch (IntegrityException e) {
             throw new IntegrityException(o.source().name() + ": a data key does not unwrap under this key: " + e.getMessage());
         }
@@ -132,7 +136,10 @@ public final class TsealFiles {
     private static void write(SealedStore.SaveState state, Path file, Map<String, String> metadata,
             java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions) throws IOException {
         try (state; LoadedKey key = LoadedKey.copyOf(state.master(), "the store's key")) {
-            TsealWriter.write(state.snapshot(), key, kdfOf(state.origin()), metadata, file, permissions, state.source());
+            RecipientsKey recipients = recipientsOf(state.origin());
+            TsealWriter.write(state.snapshot(), key, kdfOf(state.origin()),
+                    recipients == null ? null : recipients.stanzas(state.master(), state.snapshot().storeId()),
+                    metadata, file, permissions, state.source());
         }
     }
 
@@ -147,6 +154,15 @@ public final class TsealFiles {
             k = d.delegate();
         }
         return k instanceof PassphraseKey p ? p.params() : null;
+    }
+
+    /** The recipients {@code source}'s key is sealed to (looking through conditional sources), or null. */
+    static RecipientsKey recipientsOf(KeySource source) {
+        KeySource k = source;
+        while (k instanceof DelegatingKeySource d) {
+            k = d.delegate();
+        }
+        return k instanceof RecipientsKey r ? r : null;
     }
 
     /** Seals a .safetensors file or a sharded checkpoint's index .json into {@code out}. */
@@ -309,6 +325,37 @@ public final class TsealFiles {
             store.rekey(java.util.Objects.requireNonNull(newKey, "newKey"));
             // The store's own key (newKey now), its snapshot and the KDF parameters in one hold; the file's mode is kept.
             write(store.saveState(null), real, o.header().metadata(), mode);
+        }
+    }
+
+    /**
+     * Rewrites {@code file} (opened with {@code key}) for its recipients plus {@code add} minus {@code remove}: only
+     * the header changes (chunk ciphertext is copied). Adding keeps the master secret; removing rotates it, so the
+     * data keys are re-wrapped under a new KEK the removed recipient cannot derive (a file under a key or passphrase
+     * becomes one sealed to {@code add}). Returns the recipients of the new file.
+     */
+    public static List<RecipientKey> rekeyRecipients(Path file, KeySource key, List<RecipientKey> add, List<RecipientKey> remove,
+            boolean deep) throws IOException {
+        Path real = file.toRealPath();
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(real);
+        Opened o = open(real, key);
+        try (SealedStore s = o.store()) {
+            RecipientsKey current = recipientsOf(s.keySource());
+            if (current == null && !remove.isEmpty()) {
+                throw new UnsupportedParameterException(file.getFileName() + " is not sealed to recipients: nothing to remove");
+            }
+            RecipientsKey next;
+            try (SealedStore.SaveState now = s.saveState(null)) { // the store's own copy of the master secret
+                next = current == null ? RecipientsKey.fresh(add) : current.changed(add, remove, now.master());
+            }
+            try (next) {
+                if (deep) {
+                    s.deepRekey();
+                }
+                s.rekey(next);
+                write(s.saveState(null), real, o.header().metadata(), mode);
+                return next.recipients();
+            }
         }
     }
 

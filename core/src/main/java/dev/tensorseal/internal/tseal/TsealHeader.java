@@ -4,6 +4,7 @@ import dev.tensorseal.DType;
 import dev.tensorseal.IntegrityException;
 import dev.tensorseal.TensorInfo;
 import dev.tensorseal.TensorSealException;
+import dev.tensorseal.internal.keys.RecipientStanza;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -15,12 +16,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The header of a .tseal file (FORMAT.md, "Header"): fixed prefix, metadata, wrapped data keys and the tensor
- * table. Decoding bounds every count and length by the bytes actually present, so absurd values fail with a
+ * The header of a .tseal file (FORMAT.md, "Header"): fixed prefix, the recipient list (key kind 2 only; null
+ * otherwise), metadata, wrapped data keys and the tensor table. Decoding bounds every count and length by the bytes actually present, so absurd values fail with a
  * message instead of an allocation.
  */
 public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck, byte[] keyCheckSalt,
-                          Map<String, String> metadata, List<StoreSnapshot.WrappedKey> keys, List<Entry> tensors) {
+                          Map<String, String> metadata, List<StoreSnapshot.WrappedKey> keys, List<Entry> tensors,
+                          List<RecipientStanza> recipients) {
     public static final byte[] MAGIC = {'T', 'S', 'E', 'A', 'L', 0, '\r', '\n'};
     /** 2: chunks packed at chunk size + tag (version 1 padded each to 64 bytes); key check salted separately. */
     public static final int VERSION = 2;
@@ -30,6 +32,10 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
     public static final int MAX_HEADER_BYTES = 64 << 20;
     public static final int PAGE_BYTES = 4096;
     static final int TAG_BYTES = 16;
+    /** Key-derivation kinds (offset 40): a raw key, an Argon2id passphrase, a master secret sealed to recipients. */
+    static final int KIND_RAW = 0;
+    static final int KIND_ARGON2ID = 1;
+    static final int KIND_RECIPIENTS = 2;
 
     /** One tensor's row: its table plus where its first chunk starts in the file. */
     public record Entry(byte[] tensorId, TensorInfo info, int chunkSizeBytes, long dataOffsetBytes, int[] keyIndex,
@@ -72,13 +78,18 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
     byte[] encode(int headerBytes) {
         ByteBuffer b = ByteBuffer.allocate(headerBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putInt(VERSION).putInt(headerBytes).put(fileId).putLong(totalFileBytes);
-        if (kdf == null) {
+        if (recipients != null) {
+            b.put((byte) KIND_RECIPIENTS).put(new byte[31]);
+        } else if (kdf == null) {
             b.put(new byte[32]);
         } else {
             b.put((byte) 1).put(new byte[3]).putInt(kdf.memoryKiB()).putInt(kdf.iterations()).putInt(kdf.parallelism())
                     .put(kdf.salt());
         }
         b.put(keyCheck).put(keyCheckSalt);
+        if (recipients != null) {
+            RecipientStanza.encode(recipients, b);
+        }
         encodeBody(b);
         return b.array();
     }
@@ -87,7 +98,7 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
     int unpaddedBytes() {
         ByteBuffer counter = ByteBuffer.allocate(MAX_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         encodeBody(counter);
-        return PREFIX_BYTES + counter.position();
+        return PREFIX_BYTES + (recipients == null ? 0 : RecipientStanza.encodedBytes(recipients)) + counter.position();
     }
 
     private void encodeBody(ByteBuffer b) {
@@ -125,7 +136,8 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
     }
 
     /** The fixed prefix fields needed before the header can be authenticated. */
-    record Prefix(int headerBytes, byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck, byte[] keyCheckSalt) {}
+    record Prefix(int headerBytes, byte[] fileId, long totalFileBytes, KdfParams kdf, byte[] keyCheck, byte[] keyCheckSalt,
+                  boolean recipients) {}
 
     static Prefix decodePrefix(ByteBuffer header, String source) {
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -155,11 +167,33 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
         byte[] checkSalt = new byte[KEY_CHECK_SALT_BYTES];
         b.get(checkSalt);
         KdfParams kdf = switch (kind) {
-            case 0 -> null;
-            case 1 -> new KdfParams(mem, iterations, parallelism, salt);
+            case KIND_RAW, KIND_RECIPIENTS -> null;
+            case KIND_ARGON2ID -> new KdfParams(mem, iterations, parallelism, salt);
             default -> throw new IntegrityException(source + ": unknown key-derivation kind " + kind + " in the header");
         };
-        return new Prefix(headerBytes, fileId, total, kdf, check, checkSalt);
+        if (kind == KIND_RECIPIENTS && (mem | iterations | parallelism) != 0 || kind == KIND_RECIPIENTS && !isZero(salt)) {
+            throw new IntegrityException(source + ": a file sealed to recipients has Argon2id fields set: the header was changed");
+        }
+        return new Prefix(headerBytes, fileId, total, kdf, check, checkSalt, kind == KIND_RECIPIENTS);
+    }
+
+    private static boolean isZero(byte[] bytes) {
+        int acc = 0;
+        for (byte x : bytes) {
+            acc |= x;
+        }
+        return acc == 0;
+    }
+
+    /**
+     * The recipient entries of a header region sealed to recipients (read before the MAC can be checked: an entry
+     * yields the MAC key), or null for a file sealed under a key or passphrase.
+     */
+    public static List<RecipientStanza> recipientsOf(ByteBuffer header, String source) {
+        if (!decodePrefix(header, source).recipients()) {
+            return null;
+        }
+        return RecipientStanza.decode(header.duplicate().position(PREFIX_BYTES), source);
     }
 
     /** Decodes an authenticated header region; structural errors are integrity errors (the MAC already passed). */
@@ -170,6 +204,8 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
     /** As {@link #decode(ByteBuffer, String)} for a region whose prefix {@code p} the caller already decoded (once). */
     static TsealHeader decode(Prefix p, ByteBuffer header, String source) {
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(PREFIX_BYTES);
+        List<RecipientStanza> recipients = p.recipients() ? RecipientStanza.decode(b, source) : null;
+        b.order(ByteOrder.LITTLE_ENDIAN);
         try {
             Map<String, String> metadata = new LinkedHashMap<>();
             int n = count(b, 8, source, "metadata");
@@ -223,7 +259,8 @@ public record TsealHeader(byte[] fileId, long totalFileBytes, KdfParams kdf, byt
                     throw new IntegrityException(source + ": header padding byte at offset " + (b.position() - 1) + " is not zero");
                 }
             }
-            return new TsealHeader(p.fileId(), p.totalFileBytes(), p.kdf(), p.keyCheck(), p.keyCheckSalt(), metadata, keys, tensors);
+            return new TsealHeader(p.fileId(), p.totalFileBytes(), p.kdf(), p.keyCheck(), p.keyCheckSalt(), metadata, keys, tensors,
+                    recipients);
         } catch (BufferUnderflowException e) {
             throw new IntegrityException(source + ": the header table runs past the header's end");
         }

@@ -7,6 +7,7 @@ import dev.tensorseal.internal.store.ChunkAad;
 import dev.tensorseal.internal.store.ChunkSource;
 import dev.tensorseal.internal.store.MappedSource;
 import dev.tensorseal.internal.store.StoreSnapshot;
+import dev.tensorseal.internal.keys.LoadedKey;
 import dev.tensorseal.nativebridge.PositionalFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -48,6 +49,13 @@ public final class TsealReader {
     public static KdfParams kdfOf(Path path) throws IOException {
         try (FileChannel ch = channel(path)) {
             return kdfOf(readRegion(ch, path), path.getFileName().toString());
+        }
+    }
+
+    /** Whether the (unauthenticated) header of {@code path} says the file is sealed to recipients. */
+    public static boolean sealedToRecipients(Path path) throws IOException {
+        try (FileChannel ch = channel(path)) {
+            return TsealHeader.decodePrefix(readRegion(ch, path), path.getFileName().toString()).recipients();
         }
     }
 
@@ -98,9 +106,14 @@ public final class TsealReader {
      */
     public static TsealHeader authenticate(ByteBuffer region, byte[] mac, long sizeBytes, String source, KeySource key) {
         TsealHeader.Prefix prefix = TsealHeader.decodePrefix(region, source);
+        if (prefix.recipients() && key instanceof LoadedKey once) {
+            // A recipient identity's key is the master secret its entry opens; it is then checked as any key is.
+            once.bindToHeader(TsealHeader.recipientsOf(region, source), prefix.fileId(), source);
+        }
         try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
             if (!keys.keyCheckMatches(prefix.keyCheck())) {
-                throw new IntegrityException(source + ": wrong key (the key check value does not match " + key.description() + ")");
+                throw new IntegrityException(source + ": wrong key (the key check value does not match " + key.description() + ")"
+                        + (prefix.recipients() ? "; the file is sealed to recipients: open it with a recipient's identity" : ""));
             }
             byte[] regionBytes = new byte[region.remaining()];
             region.duplicate().get(regionBytes);

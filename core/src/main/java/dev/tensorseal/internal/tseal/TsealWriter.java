@@ -1,6 +1,7 @@
 package dev.tensorseal.internal.tseal;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.keys.RecipientStanza;
 import dev.tensorseal.internal.store.ChunkSource;
 import dev.tensorseal.internal.store.StoreSnapshot;
 import java.io.IOException;
@@ -53,6 +54,15 @@ public final class TsealWriter {
      */
     public static void write(StoreSnapshot snapshot, KeySource key, KdfParams kdf, Map<String, String> metadata, Path target,
             Set<PosixFilePermission> permissions, ChunkSource source) throws IOException {
+        write(snapshot, key, kdf, null, metadata, target, permissions, source);
+    }
+
+    /**
+     * As {@link #write(StoreSnapshot, KeySource, KdfParams, Map, Path, Set, ChunkSource)}, with {@code recipients}
+     * (non-null: the file is sealed to recipients, whose entries wrap {@code key}, the file's master secret).
+     */
+    static void write(StoreSnapshot snapshot, KeySource key, KdfParams kdf, List<RecipientStanza> recipients,
+            Map<String, String> metadata, Path target, Set<PosixFilePermission> permissions, ChunkSource source) throws IOException {
         byte[] fileId = snapshot.storeId();
         byte[] checkSalt = new byte[TsealHeader.KEY_CHECK_SALT_BYTES];
         new SecureRandom().nextBytes(checkSalt); // fresh per file: key checks of files under one key do not match
@@ -61,7 +71,8 @@ public final class TsealWriter {
             for (StoreSnapshot.Tensor t : snapshot.tensors()) {
                 entries.add(new TsealHeader.Entry(t.tensorId(), t.info(), t.chunkSizeBytes(), 0, t.keyIndex(), t.generations()));
             }
-            TsealHeader draft = new TsealHeader(fileId, 0, kdf, keys.keyCheck(), checkSalt, metadata, snapshot.keys(), entries);
+            TsealHeader draft = new TsealHeader(fileId, 0, kdf, keys.keyCheck(), checkSalt, metadata, snapshot.keys(), entries,
+                    recipients);
             int headerBytes = (int) (TsealHeader.align(draft.unpaddedBytes() + TsealHeader.MAC_BYTES, TsealHeader.PAGE_BYTES)
                     - TsealHeader.MAC_BYTES);
             long at = headerBytes + TsealHeader.MAC_BYTES;
@@ -78,7 +89,8 @@ public final class TsealWriter {
                 at = p.endBytes();
             }
             long total = TsealHeader.align(at, TsealHeader.PAGE_BYTES);
-            TsealHeader header = new TsealHeader(fileId, total, kdf, keys.keyCheck(), checkSalt, metadata, snapshot.keys(), placed);
+            TsealHeader header = new TsealHeader(fileId, total, kdf, keys.keyCheck(), checkSalt, metadata, snapshot.keys(), placed,
+                    recipients);
             byte[] region = header.encode(headerBytes);
             byte[] mac = keys.mac(region);
             atomicWrite(target, true, permissions, ch -> {
