@@ -6,6 +6,7 @@ import dev.tensorseal.SealedFile;
 import dev.tensorseal.UnsupportedParameterException;
 import dev.tensorseal.Wipe;
 import dev.tensorseal.internal.crypto.Argon2id;
+import dev.tensorseal.internal.keys.Pkcs11KeySource;
 import dev.tensorseal.internal.store.keys.EnvironmentText;
 import dev.tensorseal.internal.tseal.KdfParams;
 import dev.tensorseal.internal.tseal.PassphraseKey;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
 
 /**
  * The key options: {@code --key-file FILE}, {@code --key-env VAR} (64 hex digits or base64) or
- * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix.
+ * {@code --passphrase-env VAR} (Argon2id) or {@code --key pkcs11:...} (a token-wrapped master key). {@code rekey} also takes them with a {@code --new-} prefix.
  * Environment values are read once through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
  * never a Java String, and the variable is then zeroed in place and unset, so {@code /proc/PID/environ} no longer
  * shows it.
@@ -33,15 +34,20 @@ final class KeyOptions {
     static final String FILE = "--key-file";
     static final String ENV = "--key-env";
     static final String PASSPHRASE_ENV = "--passphrase-env";
-    static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV);
+    /** A key named by URI: {@code pkcs11:...} (RFC 7512), a master key wrapped by a token key, in FILE.p11key. */
+    static final String URI = "--key";
+    static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, URI);
     static final String MAX_KDF_MEMORY = "--max-kdf-memory";
     static final String MAX_KDF_PASSES = "--max-kdf-passes";
     /** The key options of a command that opens an existing file: the key, and limits on its Argon2id cost. */
-    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, MAX_KDF_MEMORY, MAX_KDF_PASSES);
+    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, URI, MAX_KDF_MEMORY, MAX_KDF_PASSES);
     static final Set<String> NEW_OPTIONS = Set.of("--new" + FILE.substring(1), "--new" + ENV.substring(1),
-            "--new" + PASSPHRASE_ENV.substring(1));
+            "--new" + PASSPHRASE_ENV.substring(1), "--new" + URI.substring(1));
     static final String KEY_HELP = "key: --key-file FILE (32 raw bytes, see keygen) | --key-env VAR (64 hex digits or base64)\n"
             + "     | --passphrase-env VAR (a passphrase; Argon2id, 64 MiB, 3 passes)\n"
+            + "     | --key pkcs11:token=T;object=KEK?module-path=LIB.so&pin-source=file:PIN (RFC 7512; a master key wrapped\n"
+            + "       by the token's key, kept in FILE.tseal.p11key beside the file; module also from TENSORSEAL_PKCS11_MODULE,\n"
+            + "       PIN also from TENSORSEAL_PKCS11_PIN or a prompt)\n"
             + "     opening a passphrase file: --max-kdf-memory MiB (default 256), --max-kdf-passes N (default 8) bound the\n"
             + "     Argon2id cost its unauthenticated header may ask for";
 
@@ -53,7 +59,8 @@ final class KeyOptions {
 
     /** The key that opens {@code file} (for a passphrase: with the Argon2id salt and costs recorded in it). */
     static KeySource forExisting(Args a, Path file, PrintStream err) throws IOException {
-        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)), err);
+        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)),
+                uri -> KeySource.pkcs11(uri, Pkcs11KeySource.wrappedKeyFileFor(file)), err);
     }
 
     /**
@@ -68,6 +75,8 @@ final class KeyOptions {
             }
             limits(a).check(params.memoryKiB(), params.iterations(), name);
             return new PassphraseKey(p, params);
+        }, uri -> {
+            throw new UsageException("--key pkcs11: opens local files only (its wrapped key lies beside the file)");
         }, err);
     }
 
@@ -76,20 +85,65 @@ final class KeyOptions {
         KeySource key(char[] passphrase) throws IOException;
     }
 
-    /** A key for a new file: for a passphrase, a fresh salt. */
+    /** A key for a new file that is not local (no wrapped key file can lie beside it): for a passphrase, a fresh salt. */
     static KeySource forNew(Args a, String prefix, PrintStream err) throws IOException {
-        return source(a, prefix, SealedFile::newPassphraseKey, err);
+        return forNew(a, prefix, null, err);
+    }
+
+    /** Makes a key from a {@code --key} URI. */
+    private interface FromUri {
+        KeySource key(String uri) throws IOException;
+    }
+
+    /**
+     * A key for a new file: for a passphrase, a fresh salt; for a pkcs11: URI, a fresh master key made and wrapped by
+     * the token, written now beside {@code wrappedKeyFile} as {@code NAME.new} (null: refused, the output is not a
+     * local file). Once the sealed file is written the caller moves it into place ({@link #commitNew}), else deletes
+     * it ({@link #discardNew}): a failed seal or rekey leaves the old file's wrapped key as it was.
+     */
+    static KeySource forNew(Args a, String prefix, Path wrappedKeyFile, PrintStream err) throws IOException {
+        return source(a, prefix, SealedFile::newPassphraseKey, uri -> {
+            if (wrappedKeyFile == null) {
+                throw new UsageException(prefix + "key pkcs11: seals to local files only (its wrapped key lies beside the file)");
+            }
+            return KeySource.newPkcs11(uri, pending(wrappedKeyFile));
+        }, err);
+    }
+
+    private static Path pending(Path wrappedKeyFile) {
+        return wrappedKeyFile.resolveSibling(wrappedKeyFile.getFileName() + ".new");
+    }
+
+    /**
+     * After the file sealed under {@code key} is in place: moves a new wrapped key over {@code wrappedKeyFile}, or,
+     * for a key of another kind, removes a {@code wrappedKeyFile} left from the file's previous key (it opens nothing now).
+     */
+    static void commitNew(KeySource key, Path wrappedKeyFile) throws IOException {
+        if (key instanceof Pkcs11KeySource p) {
+            Files.move(p.wrappedKeyFile(), wrappedKeyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else if (wrappedKeyFile != null) {
+            Files.deleteIfExists(wrappedKeyFile);
+        }
+    }
+
+    /** Removes the pending wrapped key a failed seal or rekey made for {@code key}, if it made one. */
+    static void discardNew(KeySource key) throws IOException {
+        if (key instanceof Pkcs11KeySource p) {
+            Files.deleteIfExists(p.wrappedKeyFile());
+        }
     }
 
     private static List<String> options(String prefix) {
         List<String> out = new ArrayList<>();
-        for (String o : List.of(FILE, ENV, PASSPHRASE_ENV)) {
+        for (String o : List.of(FILE, ENV, PASSPHRASE_ENV, URI)) {
             out.add(prefix + o.substring(2));
         }
         return out;
     }
 
-    private static KeySource source(Args a, String prefix, FromPassphrase fromPassphrase, PrintStream err) throws IOException {
+    private static KeySource source(Args a, String prefix, FromPassphrase fromPassphrase, FromUri fromUri, PrintStream err)
+            throws IOException {
         List<String> names = options(prefix);
         List<String> given = names.stream().filter(o -> a.value(o).isPresent()).toList();
         if (given.size() != 1) {
@@ -102,6 +156,12 @@ final class KeyOptions {
         }
         if (option.equals(names.get(1))) {
             return environmentKey(value);
+        }
+        if (option.equals(names.get(3))) {
+            if (!value.startsWith("pkcs11:")) {
+                throw new UsageException(option + " takes a pkcs11: URI (RFC 7512), got '" + value + "'");
+            }
+            return fromUri.key(value);
         }
         char[] passphrase;
         try {

@@ -2,6 +2,8 @@ package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.crypto.SecretBytes;
+import dev.tensorseal.internal.signing.SigningKeyFile;
+import dev.tensorseal.internal.signing.SigningKeys;
 import dev.tensorseal.internal.tseal.TsealWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,12 +11,16 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code tensorseal keygen --out FILE}: 32 random bytes in a new file that only its owner can read. */
+/**
+ * {@code tensorseal keygen --out FILE}: 32 random bytes in a new file that only its owner can read; with
+ * {@code --signing-key}, an ECDSA P-256 signing key (PKCS#8 PEM, 0600) whose public key is the last line printed.
+ */
 final class KeygenCommand implements Command {
     @Override
     public String name() {
@@ -23,22 +29,36 @@ final class KeygenCommand implements Command {
 
     @Override
     public String summary() {
-        return "write a new random 256-bit key file (mode 0600; never overwrites)";
+        return "write a new random 256-bit key file, or (--signing-key) an ECDSA signing key (mode 0600; never overwrites)";
     }
 
     @Override
     public String usage() {
         return "usage: tensorseal keygen --out FILE\n"
-                + "Writes 32 random bytes to FILE, created with mode 0600. Refuses to replace an existing file.";
+                + "       tensorseal keygen --signing-key --out FILE\n"
+                + "Writes 32 random bytes to FILE, created with mode 0600. Refuses to replace an existing file.\n"
+                + "--signing-key: writes an ECDSA P-256 private key (PKCS#8 PEM, mode 0600) for tensorseal sign, and prints its\n"
+                + "public key as the last line (" + SigningKeys.TEXT_PREFIX + "...: give it to verify --signer).";
     }
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse(args, Set.of("--out"), Set.of("--quiet"), Map.of("-o", "--out", "-q", "--quiet"));
+        Args a = Args.parse(args, Set.of("--out"), Set.of("--quiet", "--signing-key"), Map.of("-o", "--out", "-q", "--quiet"));
         a.noPositional();
         Path target = Paths.output(a.required("--out"), true);
         if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new UsageException(target + " already exists (keygen never replaces a key file)");
+        }
+        if (a.flag("--signing-key")) {
+            PublicKey pub;
+            try {
+                pub = SigningKeyFile.create(target);
+            } catch (FileAlreadyExistsException e) {
+                throw new UsageException(target + " already exists (keygen never replaces a key file)");
+            }
+            out.println("wrote a new ECDSA P-256 signing key to " + target + " (mode 0600); keep it secret. Public key:");
+            out.println(SigningKeys.text(pub));
+            return 0;
         }
         // The key goes into a private temporary file first (removed on an error or a catchable signal), then is
         // linked in: the name appears complete or not at all, and link(2) fails rather than replace a file.
