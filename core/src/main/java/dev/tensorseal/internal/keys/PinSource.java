@@ -2,6 +2,7 @@ package dev.tensorseal.internal.keys;
 
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.UnsupportedParameterException;
+import dev.tensorseal.internal.crypto.SecretBytes;
 import dev.tensorseal.nativebridge.internal.ffm.Environment;
 import java.io.Console;
 import java.io.IOException;
@@ -15,15 +16,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A token PIN, read into native memory in {@code arena} and never into a String: from {@code pin-source=file:PATH}
  * (one line; a trailing newline is dropped), {@code pin-source=env:VAR}, else {@value #DEFAULT_ENV} if set, else a
- * console prompt. The caller zeroes the segment after {@code C_Login}.
+ * console prompt. The caller zeroes the segment after {@code C_Login}. A variable is scrubbed from the process
+ * environment once read (as key variables are); its value is kept in hardened memory for the process's life so a
+ * second key source of the same run (rekey's old and new key) finds it.
  */
 final class PinSource {
     static final String DEFAULT_ENV = "TENSORSEAL_PKCS11_PIN";
     private static final int MAX_PIN_BYTES = 256;
+    private static final Map<String, SecretBytes> FROM_ENV = new HashMap<>(); // guarded by itself
 
     private PinSource() {}
 
@@ -69,14 +75,26 @@ final class PinSource {
             throw new TensorSealException("reading a PIN from the environment needs native access: "
                     + Environment.unavailableReason());
         }
-        MemorySegment v = Environment.value(variable);
-        if (v == null) {
-            return null;
+        synchronized (FROM_ENV) {
+            SecretBytes kept = FROM_ENV.get(variable);
+            if (kept == null) {
+                MemorySegment v = Environment.value(variable);
+                if (v == null) {
+                    return null;
+                }
+                MemorySegment value = trimNewline(v, v.byteSize());
+                if (value.byteSize() == 0) {
+                    Environment.scrub(variable);
+                    return arena.allocate(1).asSlice(0, 0);
+                }
+                kept = SecretBytes.copyOf(value);
+                Environment.scrub(variable);
+                FROM_ENV.put(variable, kept);
+            }
+            MemorySegment copy = arena.allocate(Math.max(1, kept.size()));
+            MemorySegment.copy(kept.insecureSegment(), 0, copy, 0, kept.size());
+            return copy.asSlice(0, kept.size());
         }
-        MemorySegment copy = arena.allocate(Math.max(1, v.byteSize()));
-        MemorySegment.copy(v, 0, copy, 0, v.byteSize());
-        Environment.scrub(variable);
-        return trimNewline(copy, v.byteSize());
     }
 
     private static MemorySegment prompt(String tokenName, Arena arena) {

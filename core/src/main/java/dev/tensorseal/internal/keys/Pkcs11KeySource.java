@@ -4,6 +4,7 @@ import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.TensorSealException;
 import dev.tensorseal.UnsupportedParameterException;
+import dev.tensorseal.internal.crypto.SecretBytes;
 import dev.tensorseal.nativebridge.NativeException;
 import dev.tensorseal.nativebridge.internal.pkcs11.Pkcs11Exception;
 import dev.tensorseal.nativebridge.internal.pkcs11.Pkcs11Token;
@@ -19,7 +20,8 @@ import java.util.List;
  * A master key kept wrapped by a key-encryption key that lives in a PKCS#11 token and never leaves it. The token
  * makes the master key and wraps it ({@link #create}); each {@link #writeKey} logs in and has the token unwrap it
  * straight into the store's off-heap destination (FFM binding: no Java array ever holds it). The wrapped form lies
- * in {@code FILE.tseal.p11key}, outside the .tseal header.
+ * in {@code FILE.tseal.p11key}, outside the .tseal header. The PIN is read once, when first needed (an environment
+ * variable is scrubbed after that read, a prompt must not repeat), and held in hardened memory until {@link #close}.
  */
 public final class Pkcs11KeySource implements KeySource {
     /** Preference order for a new wrapped key: key wrap with padding, plain key wrap (32 bytes need no pad), GCM. */
@@ -27,6 +29,8 @@ public final class Pkcs11KeySource implements KeySource {
 
     private final Pkcs11Uri uri;
     private final Path wrappedKeyFile;
+    private SecretBytes pin; // guarded by this; null until first needed
+    private boolean closed; // guarded by this
 
     private Pkcs11KeySource(Pkcs11Uri uri, Path wrappedKeyFile) {
         this.uri = uri;
@@ -47,7 +51,10 @@ public final class Pkcs11KeySource implements KeySource {
         if (Files.exists(wrappedKeyFile)) {
             throw new UnsupportedParameterException(wrappedKeyFile + " already exists (a wrapped key file is never replaced)");
         }
-        WrappedKeyFile w = withToken(uri, (token, session) -> {
+        Pkcs11KeySource source = new Pkcs11KeySource(uri, wrappedKeyFile);
+        WrappedKeyFile w;
+        try {
+            w = source.withToken((token, session) -> {
             Wrapping m = only != null ? only : PREFERENCE.stream().filter(token::supports).findFirst()
                     .orElseThrow(() -> new UnsupportedParameterException("token '" + token.label() + "' offers none of "
                             + "CKM_AES_KEY_WRAP_KWP, CKM_AES_KEY_WRAP, CKM_AES_GCM"));
@@ -55,9 +62,13 @@ public final class Pkcs11KeySource implements KeySource {
             byte[] iv = m == Wrapping.AES_GCM ? session.random(12) : new byte[0];
             WrappedKeyFile draft = new WrappedKeyFile(token.label(), uri.object(), m, iv, new byte[0]);
             return new WrappedKeyFile(token.label(), uri.object(), m, iv, session.wrapNewSecret(kek, m, iv, draft.aad()));
-        });
-        w.write(wrappedKeyFile);
-        return new Pkcs11KeySource(uri, wrappedKeyFile);
+            });
+            w.write(wrappedKeyFile);
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+        return source;
     }
 
     @Override
@@ -73,7 +84,7 @@ public final class Pkcs11KeySource implements KeySource {
                     + uri.object() + "'");
         }
         try {
-            withToken(uri, (token, session) -> {
+            withToken((token, session) -> {
                 session.unwrapSecret(session.findSecretKey(uri.object()), w.wrapping(), w.iv(), w.aad(), w.wrapped(),
                         destination.asSlice(0, KEY_BYTES));
                 return null;
@@ -92,17 +103,32 @@ public final class Pkcs11KeySource implements KeySource {
         T run(Pkcs11Token token, Pkcs11Token.Session session);
     }
 
-    private static <T> T withToken(Pkcs11Uri uri, TokenWork<T> work) {
+    private synchronized MemorySegment pin(Pkcs11Token token) {
+        if (closed) {
+            throw new IllegalStateException(description() + ": the key source is closed");
+        }
+        if (pin == null) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment read = PinSource.read(uri.pinSource(), "token '" + token.label() + "'", arena);
+                try {
+                    if (read.byteSize() == 0) {
+                        throw new UnsupportedParameterException("the PIN for " + uri.describe() + " is empty");
+                    }
+                    pin = SecretBytes.copyOf(read);
+                } finally {
+                    read.fill((byte) 0);
+                }
+            }
+        }
+        return pin.insecureSegment();
+    }
+
+    private <T> T withToken(TokenWork<T> work) {
         try {
             Pkcs11Token token = Pkcs11Token.find(uri.module(), uri.token(), uri.serial());
             Pkcs11Token.Session session;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment pin = PinSource.read(uri.pinSource(), "token '" + token.label() + "'", arena);
-                try {
-                    session = token.login(pin);
-                } finally {
-                    pin.fill((byte) 0);
-                }
+            synchronized (this) {
+                session = token.login(pin(token));
             }
             try (session) {
                 return work.run(token, session);
@@ -133,5 +159,15 @@ public final class Pkcs11KeySource implements KeySource {
     @Override
     public String description() {
         return uri.describe() + " (wrapped key " + wrappedKeyFile.getFileName() + ")";
+    }
+
+    /** Zeroes the PIN held since the first use. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (pin != null) {
+            pin.close();
+            pin = null;
+        }
     }
 }

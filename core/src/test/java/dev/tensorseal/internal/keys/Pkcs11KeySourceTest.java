@@ -159,6 +159,27 @@ class Pkcs11KeySourceTest {
     }
 
     @Test
+    void aPinFromAnEnvironmentVariableIsReadOnceScrubbedAndStillServesSealAndRekey() throws IOException {
+        String variable = "TENSORSEAL_TEST_PIN_" + LABELS.incrementAndGet();
+        SoftHsm.setenv(variable, SoftHsm.USER_PIN);
+        String uri = "pkcs11:token=" + SoftHsm.TOKEN + ";object=" + kekLabel + "?module-path=" + SoftHsm.MODULE
+                + "&pin-source=env:" + variable;
+        Path oldWrapped = dir.resolve("e1.p11key");
+        Path newWrapped = dir.resolve("e2.p11key");
+        Path file;
+        try (KeySource key = KeySource.newPkcs11(uri, oldWrapped)) {
+            file = sealed(key, "e.tseal"); // the store and the save each ask the source again
+        }
+        assertEquals(null, dev.tensorseal.nativebridge.internal.ffm.Environment.value(variable), "scrubbed after the read");
+        try (KeySource oldKey = KeySource.pkcs11(uri, oldWrapped); KeySource newKey = KeySource.newPkcs11(uri, newWrapped)) {
+            SealedFile.rekey(file, oldKey, newKey);
+        }
+        try (KeySource key = KeySource.pkcs11(uri, newWrapped)) {
+            assertEquals(2.5f, second(file, key));
+        }
+    }
+
+    @Test
     void aWrongPinIsRefusedByTheTokenAndTheMessageDoesNotCarryIt() throws IOException {
         Path wrongPin = Files.writeString(dir.resolve("wrong.pin"), "wrong-pin-value-91");
         Path wrapped = dir.resolve("p.p11key");
