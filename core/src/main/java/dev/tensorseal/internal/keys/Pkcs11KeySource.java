@@ -158,7 +158,7 @@ public final class Pkcs11KeySource implements KeySource {
 
     @Override
     public String description() {
-        return uri.describe() + " (wrapped key " + wrappedKeyFile.getFileName() + ")";
+        return uri.describe(); // messages about the wrapped key name its file themselves
     }
 
     /** Zeroes the PIN held since the first use. Idempotent. */
