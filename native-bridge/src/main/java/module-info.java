@@ -8,6 +8,8 @@ module dev.tensorseal.nativebridge {
     exports dev.tensorseal.nativebridge.internal.ffm to dev.tensorseal.core;
     // OpenSSL's libcrypto for core's ossl engine: raw EVP calls, so core's only.
     exports dev.tensorseal.nativebridge.internal.ossl to dev.tensorseal.core;
+    // PKCS#11 tokens (key-encryption keys that never leave them): core's key sources only.
+    exports dev.tensorseal.nativebridge.internal.pkcs11 to dev.tensorseal.core;
     // The permit for sealing under a caller-chosen nonce: core's alone (see InsecureNonce).
     exports dev.tensorseal.nativebridge.internal.gcm to dev.tensorseal.core;
     // JNA builds a proxy for the library interface and reads its methods reflectively.

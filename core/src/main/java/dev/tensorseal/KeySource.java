@@ -95,6 +95,32 @@ public interface KeySource extends AutoCloseable {
                 .map(dev.tensorseal.internal.keys.RecipientKey::parse).toList());
     }
 
+    /**
+     * A master key wrapped by a key-encryption key inside a PKCS#11 token (an HSM; SoftHSM2 in tests), named by an
+     * RFC 7512 URI such as {@code pkcs11:token=prod;object=model-kek?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/run/pin}
+     * (module also from {@code TENSORSEAL_PKCS11_MODULE}; PIN from {@code pin-source=file:}/{@code env:}, else
+     * {@code TENSORSEAL_PKCS11_PIN}, else a console prompt). The wrapped key is read from {@code wrappedKeyFile}
+     * ({@code FILE.tseal.p11key}, written by {@link #newPkcs11}); each {@link #writeKey} logs in and the token unwraps
+     * it straight into the destination, so the key-encryption key never leaves the token and the master key never
+     * touches the Java heap.
+     */
+    static KeySource pkcs11(String uri, Path wrappedKeyFile) {
+        return dev.tensorseal.internal.keys.Pkcs11KeySource.existing(
+                dev.tensorseal.internal.keys.Pkcs11Uri.parse(uri, System.getenv(dev.tensorseal.internal.keys.Pkcs11Uri.MODULE_ENV)),
+                wrappedKeyFile);
+    }
+
+    /**
+     * As {@link #pkcs11}, for a new file: the token makes a fresh master key and wraps it (CKM_AES_KEY_WRAP_KWP,
+     * else CKM_AES_KEY_WRAP, else CKM_AES_GCM, whichever it offers first), and {@code wrappedKeyFile} is written
+     * now (never replacing one). Delete it yourself if the file it was for is never written.
+     */
+    static KeySource newPkcs11(String uri, Path wrappedKeyFile) throws java.io.IOException {
+        return dev.tensorseal.internal.keys.Pkcs11KeySource.create(
+                dev.tensorseal.internal.keys.Pkcs11Uri.parse(uri, System.getenv(dev.tensorseal.internal.keys.Pkcs11Uri.MODULE_ENV)),
+                wrappedKeyFile, null);
+    }
+
     /** Key bytes from the application, copied off-heap at once; wipe your array afterwards ({@link Wipe#wipe(byte[])}). */
     static KeySource bytes(byte[] key) {
         return new BytesKeySource(MemorySegment.ofArray(key));

@@ -46,6 +46,26 @@ public final class SealedFile {
     }
 
     /**
+     * As {@link #open(Path, TensorStore.Builder)}, after checking that {@code file} is signed by
+     * {@code requiredSigner} ({@code FILE.sig} beside it): an unsigned file, another signer's, or one changed since
+     * signing is refused with an {@link IntegrityException} before the key source is asked for anything.
+     */
+    public static TensorStore open(Path file, TensorStore.Builder settings, Signer requiredSigner) throws IOException {
+        requiredSigner.verify(file);
+        return open(file, settings);
+    }
+
+    /**
+     * Signs {@code file} with the PKCS#8 PEM private key in {@code signingKeyFile} (ECDSA P-256 or P-384), writing
+     * {@code FILE.sig} beside it (never replacing one unless {@code replace}). Needs no decryption key.
+     *
+     * @return the signature's path
+     */
+    public static Path sign(Path file, Path signingKeyFile, boolean replace) throws IOException {
+        return dev.tensorseal.internal.signing.SigningKeyFile.sign(file, signingKeyFile, replace);
+    }
+
+    /**
      * Opens the sealed object at {@code uri} into a store built from {@code settings}, with
      * {@link RemoteOptions#defaults()}: {@code https://} (with the JDK's trust store), {@code http://} for loopback
      * hosts, or {@code s3://bucket/key} with tensorseal-remote-s3 on the path. One ranged request reads the header

@@ -8,6 +8,7 @@ import dev.tensorseal.Wipe;
 import dev.tensorseal.internal.crypto.Argon2id;
 import dev.tensorseal.internal.keys.EnvironmentText;
 import dev.tensorseal.internal.keys.PassphraseKey;
+import dev.tensorseal.internal.keys.Pkcs11KeySource;
 import dev.tensorseal.internal.tseal.KdfParams;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,8 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * The key options: {@code --key-file FILE}, {@code --key-env VAR} (64 hex digits or base64) or
- * {@code --passphrase-env VAR} (Argon2id). {@code rekey} also takes them with a {@code --new-} prefix. Opening also takes
- * {@code --identity FILE} (a recipient's private key), sealing {@code --recipient PUB} (repeatable) instead.
+ * {@code --passphrase-env VAR} (Argon2id) or {@code --key pkcs11:...} (a token-wrapped master key). {@code rekey} also takes them with a {@code --new-} prefix.
+ * Opening also takes {@code --identity FILE} (a recipient's private key), sealing {@code --recipient PUB} (repeatable) instead.
  * Environment values are read once through libc {@code getenv} (FFM) into off-heap memory or a wiped {@code char[]},
  * never a Java String, and the variable is then zeroed in place and unset, so {@code /proc/PID/environ} no longer
  * shows it.
@@ -34,7 +35,9 @@ final class KeyOptions {
     static final String FILE = "--key-file";
     static final String ENV = "--key-env";
     static final String PASSPHRASE_ENV = "--passphrase-env";
-    static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV);
+    /** A key named by URI: {@code pkcs11:...} (RFC 7512), a master key wrapped by a token key, in FILE.p11key. */
+    static final String URI = "--key";
+    static final Set<String> OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, URI);
     static final String MAX_KDF_MEMORY = "--max-kdf-memory";
     static final String MAX_KDF_PASSES = "--max-kdf-passes";
     /** A recipient's private key file (keygen --recipient-key): opens a file sealed to recipients. */
@@ -44,11 +47,14 @@ final class KeyOptions {
     static final String ADD_RECIPIENT = "--add-recipient";
     static final String REMOVE_RECIPIENT = "--remove-recipient";
     /** The key options of a command that opens an existing file: the key, and limits on its Argon2id cost. */
-    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, MAX_KDF_MEMORY, MAX_KDF_PASSES, IDENTITY);
+    static final Set<String> EXISTING_OPTIONS = Set.of(FILE, ENV, PASSPHRASE_ENV, URI, MAX_KDF_MEMORY, MAX_KDF_PASSES, IDENTITY);
     static final Set<String> NEW_OPTIONS = Set.of("--new" + FILE.substring(1), "--new" + ENV.substring(1),
-            "--new" + PASSPHRASE_ENV.substring(1));
+            "--new" + PASSPHRASE_ENV.substring(1), "--new" + URI.substring(1));
     static final String KEY_HELP = "key: --key-file FILE (32 raw bytes, see keygen) | --key-env VAR (64 hex digits or base64)\n"
             + "     | --passphrase-env VAR (a passphrase; Argon2id, 64 MiB, 3 passes)\n"
+            + "     | --key pkcs11:token=T;object=KEK?module-path=LIB.so&pin-source=file:PIN (RFC 7512; a master key wrapped\n"
+            + "       by the token's key, kept in FILE.tseal.p11key beside the file; module also from TENSORSEAL_PKCS11_MODULE,\n"
+            + "       PIN also from TENSORSEAL_PKCS11_PIN or a prompt)\n"
             + "     opening a passphrase file: --max-kdf-memory MiB (default 256), --max-kdf-passes N (default 8) bound the\n"
             + "     Argon2id cost its unauthenticated header may ask for\n"
             + "     | --identity FILE (a recipient's private key, see keygen --recipient-key): opens a file sealed to recipients\n"
@@ -65,7 +71,8 @@ final class KeyOptions {
         if (a.value(IDENTITY).isPresent()) {
             return identity(a, err);
         }
-        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)), err);
+        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)),
+                uri -> KeySource.pkcs11(uri, Pkcs11KeySource.wrappedKeyFileFor(file)), err);
     }
 
     /** The identity {@code --identity} names, when it is the only key option given. */
@@ -123,6 +130,8 @@ final class KeyOptions {
             }
             limits(a).check(params.memoryKiB(), params.iterations(), name);
             return new PassphraseKey(p, params);
+        }, uri -> {
+            throw new UsageException("--key pkcs11: opens local files only (its wrapped key lies beside the file)");
         }, err);
     }
 
@@ -131,26 +140,72 @@ final class KeyOptions {
         KeySource key(char[] passphrase) throws IOException;
     }
 
-    /** A key for a new file: for a passphrase, a fresh salt; for {@code --recipient}s, a fresh master secret sealed to them. */
+    /** A key for a new file that is not local (no wrapped key file can lie beside it): for a passphrase, a fresh salt. */
     static KeySource forNew(Args a, String prefix, PrintStream err) throws IOException {
+        return forNew(a, prefix, null, err);
+    }
+
+    /** Makes a key from a {@code --key} URI. */
+    private interface FromUri {
+        KeySource key(String uri) throws IOException;
+    }
+
+    /**
+     * A key for a new file: for {@code --recipient}s, a fresh master secret sealed to them; for a passphrase, a fresh
+     * salt; for a pkcs11: URI, a fresh master key made and wrapped by
+     * the token, written now beside {@code wrappedKeyFile} as {@code NAME.new} (null: refused, the output is not a
+     * local file). Once the sealed file is written the caller moves it into place ({@link #commitNew}), else deletes
+     * it ({@link #discardNew}): a failed seal or rekey leaves the old file's wrapped key as it was.
+     */
+    static KeySource forNew(Args a, String prefix, Path wrappedKeyFile, PrintStream err) throws IOException {
         if (prefix.equals("--") && a.value(RECIPIENT).isPresent()) {
             if (present(a, prefix)) {
                 throw new UsageException("give either " + RECIPIENT + " or one of " + String.join(", ", options(prefix)));
             }
             return KeySource.recipients(recipients(a, RECIPIENT));
         }
-        return source(a, prefix, SealedFile::newPassphraseKey, err);
+        return source(a, prefix, SealedFile::newPassphraseKey, uri -> {
+            if (wrappedKeyFile == null) {
+                throw new UsageException(prefix + "key pkcs11: seals to local files only (its wrapped key lies beside the file)");
+            }
+            return KeySource.newPkcs11(uri, pending(wrappedKeyFile));
+        }, err);
+    }
+
+    private static Path pending(Path wrappedKeyFile) {
+        return wrappedKeyFile.resolveSibling(wrappedKeyFile.getFileName() + ".new");
+    }
+
+    /**
+     * After the file sealed under {@code key} is in place: moves a new wrapped key over {@code wrappedKeyFile}, or,
+     * for a key of another kind, removes a {@code wrappedKeyFile} left from the file's previous key (it opens nothing now).
+     */
+    static void commitNew(KeySource key, Path wrappedKeyFile) throws IOException {
+        if (key instanceof Pkcs11KeySource p) {
+            Files.move(p.wrappedKeyFile(), wrappedKeyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else if (wrappedKeyFile != null) {
+            Files.deleteIfExists(wrappedKeyFile);
+        }
+    }
+
+    /** Removes the pending wrapped key a failed seal or rekey made for {@code key}, if it made one. */
+    static void discardNew(KeySource key) throws IOException {
+        if (key instanceof Pkcs11KeySource p) {
+            Files.deleteIfExists(p.wrappedKeyFile());
+        }
     }
 
     private static List<String> options(String prefix) {
         List<String> out = new ArrayList<>();
-        for (String o : List.of(FILE, ENV, PASSPHRASE_ENV)) {
+        for (String o : List.of(FILE, ENV, PASSPHRASE_ENV, URI)) {
             out.add(prefix + o.substring(2));
         }
         return out;
     }
 
-    private static KeySource source(Args a, String prefix, FromPassphrase fromPassphrase, PrintStream err) throws IOException {
+    private static KeySource source(Args a, String prefix, FromPassphrase fromPassphrase, FromUri fromUri, PrintStream err)
+            throws IOException {
         List<String> names = options(prefix);
         List<String> given = names.stream().filter(o -> a.value(o).isPresent()).toList();
         if (given.size() != 1) {
@@ -163,6 +218,12 @@ final class KeyOptions {
         }
         if (option.equals(names.get(1))) {
             return environmentKey(value);
+        }
+        if (option.equals(names.get(3))) {
+            if (!value.startsWith("pkcs11:")) {
+                throw new UsageException(option + " takes a pkcs11: URI (RFC 7512), got '" + value + "'");
+            }
+            return fromUri.key(value);
         }
         char[] passphrase;
         try {

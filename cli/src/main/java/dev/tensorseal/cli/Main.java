@@ -14,7 +14,7 @@ import java.util.List;
 public final class Main {
     /** Every command, in the order {@code --help} lists them. Register new commands here. */
     static final List<Command> COMMANDS = List.of(new KeygenCommand(), new SealCommand(), new OpenCommand(), new InspectCommand(),
-            new VerifyCommand(), new RekeyCommand(), new DoctorCommand(), new GpuInfoCommand(), new AttestCommand(),
+            new VerifyCommand(), new SignCommand(), new RekeyCommand(), new DoctorCommand(), new GpuInfoCommand(), new AttestCommand(),
             new VectorsCommand(), new BenchCommand());
 
     private Main() {}

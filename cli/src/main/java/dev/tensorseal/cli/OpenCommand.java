@@ -32,6 +32,8 @@ final class OpenCommand implements Command {
                 + "export and leaves no output (a sharded export verifies every chunk before writing its first shard, and\n"
                 + "removes the shards it wrote if a later one fails). Existing files, shards included, are replaced only\n"
                 + "with --force.\n"
+                + "--signer PUB: refuse (exit 1) unless IN.tseal.sig (tensorseal sign) is PUB's signature of every byte of IN,\n"
+                + "checked before the key is asked for anything. " + Signers.HELP + ".\n"
                 + SealedInput.HELP + "\n" + KeyOptions.KEY_HELP;
     }
 
@@ -40,11 +42,18 @@ final class OpenCommand implements Command {
         Set<String> values = new HashSet<>(KeyOptions.EXISTING_OPTIONS);
         values.addAll(SealedInput.OPTIONS);
         values.add("--out");
+        values.add("--signer");
         Set<String> flags = new HashSet<>(SealedInput.FLAGS);
         flags.addAll(Set.of("--force", "--quiet"));
         Args a = Args.parse(args, values, flags, Map.of("-o", "--out", "-q", "--quiet"));
         SealedInput in = SealedInput.of(a.single("input .tseal file or URI"), a);
         Path target = Paths.output(a.required("--out"), a.flag("--force"));
+        if (a.value("--signer").isPresent()) {
+            if (in.localPath() == null) {
+                throw new UsageException("--signer checks local files only (the signature lies beside the file)");
+            }
+            Signers.parse(a.value("--signer").orElseThrow()).verify(in.localPath());
+        }
         TsealHeader header;
         try (KeySource key = in.key(a, err)) {
             // The header is authenticated before any field of it is used, even for the progress total.

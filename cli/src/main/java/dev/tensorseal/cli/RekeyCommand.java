@@ -1,6 +1,7 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.keys.Pkcs11KeySource;
 import dev.tensorseal.internal.keys.RecipientKey;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import java.io.IOException;
@@ -36,7 +37,9 @@ final class RekeyCommand implements Command {
                 + "file, so the other names would keep the old key; --force rekeys this name only.\n"
                 + "--deep: every tensor is re-encrypted under fresh data keys (chunks decrypted and re-sealed in memory), so\n"
                 + "a data key that leaked from the old file opens nothing in the new one.\n" + KeyOptions.KEY_HELP
-                + "\nnew key: --new-key-file FILE | --new-key-env VAR | --new-passphrase-env VAR\n"
+                + "\nnew key: --new-key-file FILE | --new-key-env VAR | --new-passphrase-env VAR | --new-key pkcs11:...\n"
+                + "(a pkcs11: key's wrapped key FILE.tseal.p11key is replaced once the file is rewritten; with a new key of\n"
+                + "another kind it is removed)\n"
                 + "recipients (instead of a new key): --add-recipient PUB, --remove-recipient PUB (repeatable; the old key is\n"
                 + "usually --identity FILE). Only the header is rewritten. Adding keeps the master secret; removing draws a new\n"
                 + "one and re-wraps the data keys, so the removed identity does not open the new file (a copy it kept of the\n"
@@ -72,8 +75,16 @@ final class RekeyCommand implements Command {
             }
             return 0;
         }
-        try (KeySource oldKey = KeyOptions.forExisting(a, file, err); KeySource newKey = KeyOptions.forNew(a, "--new-", err)) {
-            TsealFiles.rekey(real, oldKey, newKey, a.flag("--deep"));
+        Path wrappedKey = Pkcs11KeySource.wrappedKeyFileFor(file);
+        try (KeySource oldKey = KeyOptions.forExisting(a, file, err);
+                KeySource newKey = KeyOptions.forNew(a, "--new-", wrappedKey, err)) {
+            try {
+                TsealFiles.rekey(real, oldKey, newKey, a.flag("--deep"));
+            } catch (IOException | RuntimeException e) {
+                KeyOptions.discardNew(newKey);
+                throw e;
+            }
+            KeyOptions.commitNew(newKey, wrappedKey);
             out.println("rekeyed " + (real.equals(file.toAbsolutePath()) ? file : file + " (" + real + ")") + ": data keys "
                     + (a.flag("--deep") ? "fresh, chunks re-encrypted, " : "") + "now wrapped under " + newKey.description());
         }

@@ -1,6 +1,7 @@
 package dev.tensorseal.cli;
 
 import dev.tensorseal.KeySource;
+import dev.tensorseal.internal.keys.Pkcs11KeySource;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import dev.tensorseal.internal.tseal.TsealReader;
@@ -62,7 +63,7 @@ final class SealCommand implements Command {
             return sealToRemote(in, uri, a, out, err);
         }
         Path target = Paths.output(out0, a.flag("--force"));
-        seal(in, target, a, err);
+        seal(in, target, Pkcs11KeySource.wrappedKeyFileFor(target), a, err);
         TsealHeader h = TsealReader.readUnverified(target);
         long bytes = h.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
         out.println("sealed " + h.tensors().size() + " tensors (" + bytes + " bytes) from " + in + " into " + target
@@ -79,7 +80,7 @@ final class SealCommand implements Command {
         RemoteStorage storage = RemoteTseal.storageFor(target, options);
         Path local = TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "tensorseal-upload.tseal");
         try {
-            seal(in, local, a, err);
+            seal(in, local, null, a, err);
             long size = Files.size(local);
             try (Progress progress = Progress.start("upload", size, a.flag("--quiet"), err)) {
                 storage.upload(local, target, options, a.flag("--force"), progress);
@@ -95,16 +96,25 @@ final class SealCommand implements Command {
         }
     }
 
-    private static void seal(Path in, Path target, Args a, PrintStream err) throws IOException {
+    /** Seals {@code in} into {@code target}; {@code wrappedKeyFile} is where a pkcs11: key's wrapped key goes (null: none). */
+    private static void seal(Path in, Path target, Path wrappedKeyFile, Args a, PrintStream err) throws IOException {
         String name = in.getFileName().toString();
-        try (KeySource key = KeyOptions.forNew(a, "--", err);
-                Progress progress = Progress.start("seal", name.endsWith(".json") ? -1 : Files.size(in), a.flag("--quiet"), err)) {
-            if (name.endsWith(".onnx")) {
-                TsealFiles.importOnnx(in, key, target, progress);
-            } else if (name.endsWith(".safetensors") || name.endsWith(".json")) {
-                TsealFiles.importSafetensors(in, key, target, progress, a.flag("--follow-shard-links"));
-            } else {
-                throw new UsageException("cannot tell the format of " + in + ": expected .safetensors, .json (shard index) or .onnx");
+        if (!name.endsWith(".onnx") && !name.endsWith(".safetensors") && !name.endsWith(".json")) {
+            throw new UsageException("cannot tell the format of " + in + ": expected .safetensors, .json (shard index) or .onnx");
+        }
+        try (KeySource key = KeyOptions.forNew(a, "--", wrappedKeyFile, err)) {
+            try (Progress progress = Progress.start("seal", name.endsWith(".json") ? -1 : Files.size(in), a.flag("--quiet"), err)) {
+                if (name.endsWith(".onnx")) {
+                    TsealFiles.importOnnx(in, key, target, progress);
+                } else {
+                    TsealFiles.importSafetensors(in, key, target, progress, a.flag("--follow-shard-links"));
+                }
+            } catch (IOException | RuntimeException e) {
+                KeyOptions.discardNew(key);
+                throw e;
+            }
+            if (wrappedKeyFile != null) {
+                KeyOptions.commitNew(key, wrappedKeyFile);
             }
         }
     }

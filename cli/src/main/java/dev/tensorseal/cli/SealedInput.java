@@ -78,6 +78,11 @@ final class SealedInput {
     /** An unauthenticated header and the hex SHA-256 of its bytes and MAC. */
     record Unverified(TsealHeader header, String digestHex) {}
 
+    /** The local file, or null for a URI. */
+    Path localPath() {
+        return path;
+    }
+
     /** What to call the input in output. */
     String name() {
         return path != null ? path.toString() : uri.toString();
