@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 
 /**
  * Seals and opens runs of chunks, chunk-parallel on the store's pool when a run is large. Each task
- * owns a {@link Lane} (AAD and nonce buffers, a borrowed engine instance), so the per-chunk path
+ * owns a {@link ChunkLane} (AAD and nonce buffers, a borrowed engine instance), so the per-chunk path
  * allocates nothing of its own.
  *
  * <p>Engines see only private memory. A chunk of a mapped {@code .tseal} is read once from the file into the
@@ -26,8 +26,7 @@ import java.util.concurrent.Future;
  * the mapping is an {@link IntegrityException} instead of a fault in native code. Mapped plaintext input (a
  * safetensors file being sealed) is likewise copied into the lane's hardened scratch first.
  *
- * <p>Over 400 lines because {@link Lane} is nested here: it shares this class's copy buffers, scratch memory and
- * source, and the remote read-ahead work is changing it now; it is the one piece to move into its own file next.
+ * <p>A task's per-chunk work (read the chunk once into private memory, check, decrypt) is {@link ChunkLane}'s.
  */
 final class ChunkCrypto implements AutoCloseable {
     /** Below this many bytes, a run stays on the caller's thread: forking costs more than it saves. */
@@ -45,15 +44,15 @@ final class ChunkCrypto implements AutoCloseable {
     private final NonceObserver observer;
     private final CiphertextPool ciphertext;
     private final PlaintextPool staging;
-    private final PlaintextMemory scratchMemory;
-    /** Lane buffers for copies of mapped ciphertext (not secret), kept for the next lane. */
+    final PlaintextMemory scratchMemory;
+    /** ChunkLane buffers for copies of mapped ciphertext (not secret), kept for the next lane. */
     private final ConcurrentLinkedQueue<MemorySegment> copyBuffers = new ConcurrentLinkedQueue<>();
     /**
-     * Lane buffers for runs of a remote source's chunks (not secret), kept for the next lane: a fresh one per lane
+     * ChunkLane buffers for runs of a remote source's chunks (not secret), kept for the next lane: a fresh one per lane
      * per read cost a remote load half its size again in zeroed, faulted-in memory.
      */
     private final ConcurrentLinkedQueue<MemorySegment> runBuffers = new ConcurrentLinkedQueue<>();
-    private volatile ChunkSource source;
+    volatile ChunkSource source;
 
     /**
      * @param staging       budgeted plaintext memory for sealing from a confined segment in parallel
@@ -85,12 +84,12 @@ final class ChunkCrypto implements AutoCloseable {
     /** Work over items {@code lo..hi} (exclusive) of a run. */
     @FunctionalInterface
     private interface RangeTask {
-        void run(Lane lane, int lo, int hi);
+        void run(ChunkLane lane, int lo, int hi);
     }
 
     /** Runs all {@code items} of {@code task} on the calling thread. */
     private void runHere(RangeTask task, TensorMeta meta, int items) {
-        try (Lane lane = new Lane(this, meta)) {
+        try (ChunkLane lane = new ChunkLane(this, meta)) {
             task.run(lane, 0, items);
         }
     }
@@ -256,7 +255,7 @@ final class ChunkCrypto implements AutoCloseable {
     }
 
     /** Chunk {@code i}'s ciphertext || tag, which must hold {@code plainBytes} + 16 bytes. */
-    private static MemorySegment sealedChunk(ChunkTable table, int i, int plainBytes) {
+    static MemorySegment sealedChunk(ChunkTable table, int i, int plainBytes) {
         MemorySegment ct = table.chunk(i);
         if (ct.byteSize() != (long) plainBytes + DataKey.TAG_BYTES) {
             throw new IntegrityException(table.meta.name(), i, "sealed chunk is " + ct.byteSize() + " bytes, the table says "
@@ -293,7 +292,7 @@ final class ChunkCrypto implements AutoCloseable {
             int lo = (int) ((long) items * p / parts);
             int hi = (int) ((long) items * (p + 1) / parts);
             calls.add(() -> {
-                try (Lane lane = new Lane(this, meta)) {
+                try (ChunkLane lane = new ChunkLane(this, meta)) {
                     task.run(lane, lo, hi);
                 }
                 return null;
@@ -329,7 +328,7 @@ final class ChunkCrypto implements AutoCloseable {
         }
     }
 
-    private MemorySegment takeCopyBuffer(long bytes) {
+    MemorySegment takeCopyBuffer(long bytes) {
         MemorySegment b = copyBuffers.poll();
         if (b == null || b.byteSize() < bytes) {
             // Ciphertext is not secret: GC-managed memory. A lane needs one chunk and its tag.
@@ -338,178 +337,22 @@ final class ChunkCrypto implements AutoCloseable {
         return b;
     }
 
-    private MemorySegment takeRunBuffer(long bytes) {
+    MemorySegment takeRunBuffer(long bytes) {
         MemorySegment b = runBuffers.poll();
         // Ciphertext is not secret: GC-managed memory, sized for the largest run.
         return b != null && b.byteSize() >= bytes ? b : Arena.ofAuto().allocate(bytes, 64);
     }
 
-    private void giveBackRunBuffer(MemorySegment b) {
+    void giveBackRunBuffer(MemorySegment b) {
         ChunkSource file = source;
         if (b != null && runBuffers.size() <= Math.max(parallelism, file == null ? 1 : file.concurrency())) {
             runBuffers.offer(b);
         }
     }
 
-    private void giveBackCopyBuffer(MemorySegment b) {
+    void giveBackCopyBuffer(MemorySegment b) {
         if (copyBuffers.size() <= parallelism) {
             copyBuffers.offer(b);
-        }
-    }
-
-    /** Per-task buffers and the engine instance of the key last used. */
-    private static final class Lane implements AutoCloseable {
-        final ChunkCrypto owner;
-        final TensorMeta meta;
-        final byte[] aad;
-        final byte[] nonce = new byte[ChunkAad.NONCE_BYTES];
-        private final int prefixLength;
-        private DataKey key;
-        private InsecureNonceAesGcm instance;
-        private MemorySegment ciphertextCopy;
-        /** Adjacent chunks read from a remote source in one request: file bytes {@code runFrom..runTo}. */
-        private MemorySegment run;
-        private long runFrom;
-        private long runTo;
-        private PlaintextMemory.Block plaintextCopy;
-        private long plaintextCopyUsed;
-
-        Lane(ChunkCrypto owner, TensorMeta meta) {
-            this.owner = owner;
-            this.meta = meta;
-            byte[] prefix = meta.aadPrefix();
-            this.prefixLength = prefix.length;
-            this.aad = ChunkAad.newBuffer(prefix);
-        }
-
-        InsecureNonceAesGcm prepare(DataKey k, int index, long generation) {
-            if (k != key) {
-                release();
-                instance = k.borrow();
-                key = k;
-            }
-            ChunkAad.fill(aad, prefixLength, nonce, index, meta.chunkCount(), k.keyId(), generation);
-            return instance;
-        }
-
-        /**
-         * Chunk {@code chunk} of {@code table} (checked to hold {@code plainBytes} + 16 bytes): the store's own
-         * ciphertext, or where it stands for bytes of the store's file or remote object, the lane's private copy
-         * of them; {@code runEnd} (exclusive) is the last chunk this lane will read next, in order, so a remote
-         * source can fetch the chunks up to it in one request.
-         */
-        MemorySegment privateCiphertext(ChunkTable table, int chunk, int plainBytes, int runEnd) {
-            MemorySegment sealed = sealedChunk(table, chunk, plainBytes);
-            ChunkSource file = owner.source;
-            boolean fromSource = file != null && file.covers(sealed);
-            if (!fromSource && !sealed.isMapped()) {
-                return sealed;
-            }
-            if (fromSource && file.runBytes() > 0) {
-                return fromRun(file, table, chunk, runEnd, sealed);
-            }
-            long n = sealed.byteSize();
-            if (ciphertextCopy == null || ciphertextCopy.byteSize() < n) {
-                if (ciphertextCopy != null) {
-                    owner.giveBackCopyBuffer(ciphertextCopy);
-                }
-                ciphertextCopy = owner.takeCopyBuffer(n);
-            }
-            if (fromSource) {
-                file.copy(sealed, ciphertextCopy, 0, meta.name(), chunk);
-            } else {
-                copyFromMapping("the mapped ciphertext", sealed, 0, ciphertextCopy, n, chunk);
-            }
-            return ciphertextCopy.asSlice(0, n);
-        }
-
-        /**
-         * {@code sealed} out of the lane's current run, first reading the next run where it is not in it: the
-         * chunks from {@code chunk} on that are adjacent in the file, up to {@code runEnd} and the source's
-         * {@link ChunkSource#runBytes()}. Each byte is still read once, into this lane's private buffer.
-         */
-        private MemorySegment fromRun(ChunkSource file, ChunkTable table, int chunk, int runEnd, MemorySegment sealed) {
-            long at = file.offsetOf(sealed);
-            long n = sealed.byteSize();
-            if (run == null || at < runFrom || at + n > runTo) {
-                long end = at + n;
-                for (int j = chunk + 1; j < runEnd; j++) {
-                    MemorySegment next = table.chunk(j);
-                    if (!file.covers(next) || file.offsetOf(next) != end || end + next.byteSize() - at > file.runBytes()) {
-                        break;
-                    }
-                    end += next.byteSize();
-                }
-                if (run == null || run.byteSize() < end - at) {
-                    owner.giveBackRunBuffer(run);
-                    run = owner.takeRunBuffer(Math.max(end - at, file.runBytes()));
-                }
-                runFrom = at;
-                runTo = at; // empty until the read below completes: a failed read leaves no stale run
-                file.read(at, end - at, run, 0, meta.name(), chunk);
-                runTo = end;
-            }
-            return run.asSlice(at - runFrom, n);
-        }
-
-        /**
-         * Bytes {@code offset..offset+bytes} of {@code plain}, or where {@code plain} is a file mapping, a copy of them
-         * in the lane's hardened scratch (zeroed when the lane closes).
-         */
-        MemorySegment privatePlaintext(MemorySegment plain, long offset, long bytes, int chunk) {
-            if (!plain.isMapped()) {
-                return plain.asSlice(offset, bytes);
-            }
-            if (plaintextCopy == null || plaintextCopy.segment().byteSize() < bytes) {
-                closePlaintextCopy();
-                plaintextCopy = owner.scratchMemory.allocate(Math.max(bytes, 1));
-            }
-            plaintextCopyUsed = Math.max(plaintextCopyUsed, bytes);
-            copyFromMapping("the mapped input", plain, offset, plaintextCopy.segment(), bytes, chunk);
-            return plaintextCopy.segment().asSlice(0, bytes);
-        }
-
-        /**
-         * A copy out of a mapping this store did not open (the caller's input, or ciphertext restored from a mapping
-         * without a {@link MappedSource}). Native code never reads such memory; a truncated file faults in this
-         * Java copy, which the JDK reports as an asynchronous InternalError: most often here, else a little later
-         * in the same call ({@link PlaintextSealer#put} turns that into the same error too).
-         */
-        private void copyFromMapping(String what, MemorySegment from, long offset, MemorySegment to, long bytes, int chunk) {
-            try {
-                MemorySegment.copy(from, offset, to, 0, bytes);
-            } catch (InternalError e) {
-                throw MappedSource.fileChanged(what, meta.name(), chunk);
-            }
-        }
-
-        private void closePlaintextCopy() {
-            if (plaintextCopy != null) {
-                plaintextCopy.segment().asSlice(0, plaintextCopyUsed).fill((byte) 0);
-                plaintextCopy.close();
-                plaintextCopy = null;
-                plaintextCopyUsed = 0;
-            }
-        }
-
-        private void release() {
-            if (instance != null) {
-                key.giveBack(instance);
-                instance = null;
-                key = null;
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
-            closePlaintextCopy();
-            owner.giveBackRunBuffer(run);
-            run = null;
-            if (ciphertextCopy != null) {
-                owner.giveBackCopyBuffer(ciphertextCopy);
-                ciphertextCopy = null;
-            }
         }
     }
 }
