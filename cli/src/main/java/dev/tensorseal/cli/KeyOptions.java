@@ -57,7 +57,8 @@ final class KeyOptions {
             + "       PIN also from TENSORSEAL_PKCS11_PIN or a prompt)\n"
             + "     opening a passphrase file: --max-kdf-memory MiB (default 256), --max-kdf-passes N (default 8) bound the\n"
             + "     Argon2id cost its unauthenticated header may ask for\n"
-            + "     | --identity FILE (a recipient's private key, see keygen --recipient-key): opens a file sealed to recipients\n"
+            + "     | --identity FILE (a recipient's private key, see keygen --recipient-key): opens a file sealed to recipients;\n"
+            + "       --identity pkcs11:... is the same as --key pkcs11:...\n"
             + "     sealing: --recipient PUB (repeatable; the tseal1-... line keygen printed, or a file of such lines)";
 
     private KeyOptions() {}
@@ -68,20 +69,27 @@ final class KeyOptions {
 
     /** The key that opens {@code file} (for a passphrase: with the Argon2id salt and costs recorded in it). */
     static KeySource forExisting(Args a, Path file, PrintStream err) throws IOException {
+        FromUri pkcs11 = uri -> KeySource.pkcs11(uri, Pkcs11KeySource.wrappedKeyFileFor(file));
         if (a.value(IDENTITY).isPresent()) {
-            return identity(a, err);
+            return identity(a, pkcs11, err);
         }
-        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)),
-                uri -> KeySource.pkcs11(uri, Pkcs11KeySource.wrappedKeyFileFor(file)), err);
+        return source(a, "--", p -> SealedFile.passphraseKeyFor(file, p, limits(a)), pkcs11, err);
     }
 
-    /** The identity {@code --identity} names, when it is the only key option given. */
-    private static KeySource identity(Args a, PrintStream err) throws IOException {
+    /**
+     * The identity {@code --identity} names, when it is the only key option given: a recipient's private key file, or
+     * a {@code pkcs11:} URI (the same key as {@code --key pkcs11:...}: a master key the token's KEK wraps).
+     */
+    private static KeySource identity(Args a, FromUri pkcs11, PrintStream err) throws IOException {
         List<String> others = options("--").stream().filter(o -> a.value(o).isPresent()).toList();
         if (!others.isEmpty()) {
             throw new UsageException("give only one of " + String.join(", ", options("--")) + ", " + IDENTITY);
         }
-        Path p = Paths.input(a.value(IDENTITY).orElseThrow());
+        String value = a.value(IDENTITY).orElseThrow();
+        if (value.startsWith("pkcs11:")) {
+            return pkcs11.key(value);
+        }
+        Path p = Paths.input(value);
         warnIfLoose(p, "identity file", err);
         return KeySource.identity(p);
     }
@@ -120,8 +128,11 @@ final class KeyOptions {
      * (null: sealed under a raw key) only when a passphrase is given. Their cost is bounded as for a local file.
      */
     static KeySource forExisting(Args a, Supplier<KdfParams> kdf, String name, PrintStream err) throws IOException {
+        FromUri pkcs11 = uri -> {
+            throw new UsageException("pkcs11: keys open local files only (the wrapped key lies beside the file)");
+        };
         if (a.value(IDENTITY).isPresent()) {
-            return identity(a, err);
+            return identity(a, pkcs11, err);
         }
         return source(a, "--", p -> {
             KdfParams params = kdf.get();
@@ -130,9 +141,7 @@ final class KeyOptions {
             }
             limits(a).check(params.memoryKiB(), params.iterations(), name);
             return new PassphraseKey(p, params);
-        }, uri -> {
-            throw new UsageException("--key pkcs11: opens local files only (its wrapped key lies beside the file)");
-        }, err);
+        }, pkcs11, err);
     }
 
     /** Makes the key for an existing file from a passphrase (which the caller wipes afterwards). */

@@ -64,6 +64,17 @@ class Pkcs11CommandsTest {
         assertEquals(0, run("verify", sealed.toString(), "--key", uri, "--quiet").code());
     }
 
+    /** The spelling: {@code open IN -o OUT --identity pkcs11:...} opens the file as {@code --key} does. */
+    @Test
+    void identityTakesAPkcs11UriAsKeyDoes() throws IOException {
+        Path out = dir.resolve("out.safetensors");
+        var o = run("open", sealed.toString(), "-o", out.toString(), "--identity", uri, "--quiet");
+        assertEquals(0, o.code(), o.err());
+        assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(out));
+        assertEquals(0, run("inspect", sealed.toString(), "--identity", uri, "--quiet").code());
+        assertOneLineError(run("verify", sealed.toString(), "--identity", uri, "--key", uri), 2, "give only one of");
+    }
+
     @Test
     void rekeyReplacesTheWrappedKeyAndTheOldOneNoLongerOpensTheFile() throws IOException {
         Path wrapped = dir.resolve("m.tseal.p11key");

@@ -61,7 +61,7 @@ public final class SoftHsm {
 
     /** Whether a missing prerequisite must fail rather than skip (CI=true or -Dtensorseal.ci=true). */
     public static boolean underCi() {
-        return "true".equals(System.getProperty("tensorseal.ci")) || "true".equals(System.getenv("CI"));
+        return Prerequisites.underCi();
     }
 
     private static SoftHsm create() throws IOException, InterruptedException {
