@@ -92,8 +92,22 @@ class RecipientsTest {
             SealedFile.save(store, file);
         }
         try (KeySource id = KeySource.identity(a)) {
-            UnsupportedParameterException e = assertThrows(UnsupportedParameterException.class, () -> SealedFile.open(file, id).close());
-            assertTrue(e.getMessage().contains("recipient identity"), e.getMessage());
+            IntegrityException e = assertThrows(IntegrityException.class, () -> SealedFile.open(file, id).close());
+            assertTrue(e.getMessage().contains("wrong key") && e.getMessage().contains("recipient identity"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aKindByteFlippedFromRecipientsToRawKeyIsAnIntegrityFailureNotAUsageError() throws IOException {
+        Path a = dir.resolve("a.id");
+        Path file = sealTo("m.tseal", List.of(SealedFile.newIdentity(a, "x25519")));
+        try (KeySource id = KeySource.identity(a);
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            flip(ch, 40, 0x02); // kind 2 (recipients) becomes 0 (raw key): the bit the 0x01/0x80 flips never try
+            IntegrityException e = assertThrows(IntegrityException.class, () -> SealedFile.open(file, id).close());
+            assertTrue(e.getMessage().contains("wrong key"), e.getMessage());
+            flip(ch, 40, 0x02);
+            assertArrayEquals(data(1), read(file, a), "the file is whole again");
         }
     }
 

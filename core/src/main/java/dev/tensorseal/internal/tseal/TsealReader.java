@@ -123,6 +123,12 @@ public final class TsealReader {
         if (prefix.recipients() && key instanceof LoadedKey once) {
             // A recipient identity's key is the master secret its entry opens; it is then checked as any key is.
             once.bindToHeader(TsealHeader.recipientsOf(region, source), prefix.fileId(), source);
+        } else if (key instanceof LoadedKey once && once.awaitsHeader()) {
+            // The kind is not authenticated yet: one flipped bit turns a recipients file into one "under a key", so
+            // an identity here is a wrong key (exit 1), as a key is on a file sealed to recipients.
+            throw new IntegrityException(source + ": wrong key: " + key.description() + " is a recipient identity, but the"
+                    + " header says the file is sealed under a " + (prefix.kdf() == null ? "key" : "passphrase")
+                    + ", not to recipients (or the header was changed)");
         }
         try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
             if (!keys.keyCheckMatches(prefix.keyCheck())) {
