@@ -240,6 +240,15 @@ class RecipientsTest {
     }
 
     @Test
+    void aSecretGivenAsARecipientIsNotEchoedInTheError() {
+        String hexKey = "8f3a9c1d2e4b5a6978c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6";
+        UnsupportedParameterException e = assertThrows(UnsupportedParameterException.class,
+                () -> KeySource.recipients(List.of(hexKey)));
+        assertFalse(e.getMessage().contains(hexKey.substring(0, 8)), e.getMessage());
+        assertTrue(e.getMessage().contains("64 characters"), e.getMessage());
+    }
+
+    @Test
     void recipientTextsAreChecked() {
         assertThrows(UnsupportedParameterException.class, () -> KeySource.recipients(List.of("age1abc")));
         assertThrows(UnsupportedParameterException.class, () -> KeySource.recipients(List.of("tseal1-x448-AAAA")));
