@@ -51,8 +51,14 @@ public final class SealedFile {
      * signing is refused with an {@link IntegrityException} before the key source is asked for anything.
      */
     public static TensorStore open(Path file, TensorStore.Builder settings, Signer requiredSigner) throws IOException {
-        requiredSigner.verify(file);
-        return open(file, settings);
+        // Pinned to the header that was checked: a file renamed over this one, or rewritten in place, after the check
+        // is refused (or, held open already, not seen), not opened as if it were the signed one.
+        String signedHeader = requiredSigner.verify(file);
+        if (signedHeader == null) {
+            throw new IntegrityException(file.getFileName() + " is signed, but too short to be a sealed file");
+        }
+        return TensorStore.over(TsealFiles.open(file, settings.config(),
+                java.util.HexFormat.of().parseHex(signedHeader)).store());
     }
 
     /**

@@ -44,10 +44,14 @@ public final class Signer {
     /**
      * Checks that {@code file} carries this signer's signature over its current bytes.
      *
+     * @return the header digest of the bytes checked (hex, as {@link SealedFile#headerDigest}): an open pinned to it
+     *         opens those bytes or fails, even if the file is replaced after this returns; null for a signed file
+     *         too short to be a sealed one
      * @throws IntegrityException when it is unsigned, signed by another key, or changed since it was signed
      */
-    public void verify(Path file) throws IOException {
-        ModelSigning.verify(file, key);
+    public String verify(Path file) throws IOException {
+        byte[] header = ModelSigning.verify(file, key);
+        return header == null ? null : java.util.HexFormat.of().formatHex(header);
     }
 
     /** The one-line text form. */

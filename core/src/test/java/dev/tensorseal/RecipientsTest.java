@@ -92,8 +92,22 @@ class RecipientsTest {
             SealedFile.save(store, file);
         }
         try (KeySource id = KeySource.identity(a)) {
-            UnsupportedParameterException e = assertThrows(UnsupportedParameterException.class, () -> SealedFile.open(file, id).close());
-            assertTrue(e.getMessage().contains("recipient identity"), e.getMessage());
+            IntegrityException e = assertThrows(IntegrityException.class, () -> SealedFile.open(file, id).close());
+            assertTrue(e.getMessage().contains("wrong key") && e.getMessage().contains("recipient identity"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aKindByteFlippedFromRecipientsToRawKeyIsAnIntegrityFailureNotAUsageError() throws IOException {
+        Path a = dir.resolve("a.id");
+        Path file = sealTo("m.tseal", List.of(SealedFile.newIdentity(a, "x25519")));
+        try (KeySource id = KeySource.identity(a);
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            flip(ch, 40, 0x02); // kind 2 (recipients) becomes 0 (raw key): the bit the 0x01/0x80 flips never try
+            IntegrityException e = assertThrows(IntegrityException.class, () -> SealedFile.open(file, id).close());
+            assertTrue(e.getMessage().contains("wrong key"), e.getMessage());
+            flip(ch, 40, 0x02);
+            assertArrayEquals(data(1), read(file, a), "the file is whole again");
         }
     }
 
@@ -223,6 +237,15 @@ class RecipientsTest {
         ch.read(one, at);
         one.put(0, (byte) (one.get(0) ^ bit)).rewind();
         ch.write(one, at);
+    }
+
+    @Test
+    void aSecretGivenAsARecipientIsNotEchoedInTheError() {
+        String hexKey = "8f3a9c1d2e4b5a6978c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6";
+        UnsupportedParameterException e = assertThrows(UnsupportedParameterException.class,
+                () -> KeySource.recipients(List.of(hexKey)));
+        assertFalse(e.getMessage().contains(hexKey.substring(0, 8)), e.getMessage());
+        assertTrue(e.getMessage().contains("64 characters"), e.getMessage());
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tensorseal.internal.signing.ModelSigning;
 import dev.tensorseal.internal.signing.SigningKeyFile;
+import dev.tensorseal.internal.store.StoreConfig;
+import dev.tensorseal.internal.tseal.TsealFiles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +105,78 @@ class SignerTest {
         byte[] before = Files.readAllBytes(ModelSigning.signaturePath(file));
         assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> SealedFile.sign(file, signingKey, false));
         assertArrayEquals(before, Files.readAllBytes(ModelSigning.signaturePath(file)));
+    }
+
+    @Test
+    void aFileSwappedInAfterTheSignatureCheckIsNotWhatTheStoreOpens() throws IOException {
+        // Anyone who can write the folder (and knows the key, or a recipient's public key: no sender authentication)
+        // can seal a file of their own; they rename it over the signed one between the check and the open.
+        Path unsigned = dir.resolve("unsigned.tseal");
+        try (KeySource key = StoreFixtures.key(11); TensorStore store = TensorStore.builder().keySource(key).build()) {
+            store.put("w", new float[] {9f, 9f, 9f, 9f}, 4);
+            SealedFile.save(store, key, unsigned);
+        }
+        AtomicInteger swaps = new AtomicInteger();
+        try (KeySource real = StoreFixtures.key(11)) {
+            KeySource swapping = new KeySource() {
+                @Override
+                public void writeKey(MemorySegment destination) {
+                    if (swaps.getAndIncrement() == 0) { // the first time the open needs the key: after the check
+                        try {
+                            Files.move(unsigned, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                    real.writeKey(destination);
+                }
+
+                @Override
+                public String description() {
+                    return "swapping";
+                }
+            };
+            try (TensorStore s = SealedFile.open(file, TensorStore.builder().keySource(swapping), signer);
+                    TensorView v = s.read("w")) {
+                assertEquals(3f, v.getFloat(2), "the store holds the signed file's tensor, not the one renamed over it");
+            }
+            assertEquals(1, swaps.get(), "the key was asked once, and the swap happened then");
+            assertTrue(Files.exists(file) && Files.notExists(unsigned), "the unsigned file is now at the signed file's name");
+        }
+    }
+
+    @Test
+    void aSignatureCheckPinsTheHeaderItHashedAndAPinnedOpenRefusesAnyOtherBeforeAskingForTheKey() throws IOException {
+        String checked = signer.verify(file);
+        assertEquals(SealedFile.headerDigest(file), checked, "the digest of the header bytes the signature covered");
+        Path unsigned = dir.resolve("unsigned.tseal");
+        try (KeySource key = StoreFixtures.key(11); TensorStore store = TensorStore.builder().keySource(key).build()) {
+            store.put("w", new float[] {9f, 9f, 9f, 9f}, 4);
+            SealedFile.save(store, key, unsigned);
+        }
+        Files.move(unsigned, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        AtomicInteger asked = new AtomicInteger();
+        try (KeySource real = StoreFixtures.key(11)) {
+            KeySource counting = new KeySource() {
+                @Override
+                public void writeKey(MemorySegment destination) {
+                    asked.incrementAndGet();
+                    real.writeKey(destination);
+                }
+
+                @Override
+                public String description() {
+                    return "counting";
+                }
+            };
+            byte[] pin = java.util.HexFormat.of().parseHex(checked);
+            IntegrityException e = assertThrows(IntegrityException.class, () -> TsealFiles.open(file,
+                    StoreConfig.defaults(counting), pin).store().close());
+            assertTrue(e.getMessage().contains("not the one that was checked"), e.getMessage());
+            assertThrows(IntegrityException.class, () -> TsealFiles.verify(file, counting, pin, bytes -> { }));
+            assertEquals(0, asked.get(), "the key source was not asked for a header other than the pinned one");
+        }
     }
 
     @Test

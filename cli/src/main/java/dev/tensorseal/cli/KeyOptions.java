@@ -110,7 +110,15 @@ final class KeyOptions {
                 throw new UsageException(option + " " + p + ": a recipients file is at most 1 MiB");
             }
             int before = out.size();
-            for (String line : Files.readAllLines(p)) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(p);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                // A private key or key file given by mistake: say so, and echo none of it.
+                throw new UsageException(option + " " + p + " is not a text file of public keys (tseal1-... lines);"
+                        + " an identity file is the private key: give its public key");
+            }
+            for (String line : lines) {
                 String t = line.strip();
                 if (!t.isEmpty() && !t.startsWith("#")) {
                     out.add(t);

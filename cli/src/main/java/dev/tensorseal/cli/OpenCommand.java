@@ -1,5 +1,6 @@
 package dev.tensorseal.cli;
 
+import dev.tensorseal.IntegrityException;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.internal.tseal.TsealExport;
 import dev.tensorseal.internal.tseal.TsealFiles;
@@ -48,22 +49,26 @@ final class OpenCommand implements Command {
         Args a = Args.parse(args, values, flags, Map.of("-o", "--out", "-q", "--quiet"));
         SealedInput in = SealedInput.of(a.single("input .tseal file or URI"), a);
         Path target = Paths.output(a.required("--out"), a.flag("--force"));
+        String signedHeader = null; // the header digest of the signed bytes: the open is pinned to it
         if (a.value("--signer").isPresent()) {
             if (in.localPath() == null) {
                 throw new UsageException("--signer checks local files only (the signature lies beside the file)");
             }
-            Signers.parse(a.value("--signer").orElseThrow()).verify(in.localPath());
+            signedHeader = Signers.parse(a.value("--signer").orElseThrow()).verify(in.localPath());
+            if (signedHeader == null) {
+                throw new IntegrityException(in.name() + " is signed, but too short to be a sealed file");
+            }
         }
         TsealHeader header;
         try (KeySource key = in.key(a, err)) {
             // The header is authenticated before any field of it is used, even for the progress total.
-            TsealFiles.Opened opened = in.open(key);
+            TsealFiles.Opened opened = in.open(key, signedHeader);
             header = opened.header();
             long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
             try (Progress progress = Progress.start("open", total, a.flag("--quiet"), err)) {
                 if (header.metadata().getOrDefault("source", "").equals("sharded")) {
                     // Shards are renamed into place one by one: authenticate everything before the first one lands.
-                    in.verify(key, bytes -> { });
+                    in.verify(key, signedHeader, bytes -> { });
                 }
                 TsealExport.export(opened, target, progress, a.flag("--force"));
             }

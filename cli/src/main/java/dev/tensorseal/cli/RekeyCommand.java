@@ -70,6 +70,8 @@ final class RekeyCommand implements Command {
             List<RecipientKey> remove = parse(KeyOptions.recipients(a, KeyOptions.REMOVE_RECIPIENT));
             try (KeySource key = KeyOptions.forExisting(a, file, err)) {
                 List<RecipientKey> now = TsealFiles.rekeyRecipients(real, key, add, remove, a.flag("--deep"));
+                // A file handed from a token key to recipients: the wrapped key beside it opens nothing now.
+                Files.deleteIfExists(Pkcs11KeySource.wrappedKeyFileFor(file));
                 out.println("rekeyed " + file + ": sealed to " + now.size() + " recipient(s)"
                         + (remove.isEmpty() ? " (master secret kept, header rewritten)" : " (new master secret, data keys re-wrapped)"));
             }

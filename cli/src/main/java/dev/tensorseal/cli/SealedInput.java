@@ -3,6 +3,7 @@ package dev.tensorseal.cli;
 import dev.tensorseal.KeySource;
 import dev.tensorseal.RemoteOptions;
 import dev.tensorseal.internal.remote.RemoteTseal;
+import dev.tensorseal.internal.store.StoreConfig;
 import dev.tensorseal.internal.tseal.TsealFiles;
 import dev.tensorseal.internal.tseal.TsealHeader;
 import dev.tensorseal.internal.tseal.TsealReader;
@@ -101,8 +102,26 @@ final class SealedInput {
         return path != null ? TsealFiles.open(path, key) : TsealFiles.open(uri, key, options);
     }
 
+    /**
+     * As {@link #open(KeySource)}; for a local file with a non-null {@code signedHeader} (hex, what a signature check
+     * returned), only the header that was checked: a file put in its place since is refused.
+     */
+    TsealFiles.Opened open(KeySource key, String signedHeader) throws IOException {
+        if (path != null && signedHeader != null) {
+            return TsealFiles.open(path, StoreConfig.defaults(key), HexFormat.of().parseHex(signedHeader));
+        }
+        return open(key);
+    }
+
     void verify(KeySource key, LongConsumer progress) throws IOException {
-        if (path != null) {
+        verify(key, null, progress);
+    }
+
+    /** As {@link #verify(KeySource, LongConsumer)}, pinned to {@code signedHeader} as {@link #open(KeySource, String)} is. */
+    void verify(KeySource key, String signedHeader, LongConsumer progress) throws IOException {
+        if (path != null && signedHeader != null) {
+            TsealFiles.verify(path, key, HexFormat.of().parseHex(signedHeader), progress);
+        } else if (path != null) {
             TsealFiles.verify(path, key, progress);
         } else {
             TsealFiles.verify(uri, key, options, progress);

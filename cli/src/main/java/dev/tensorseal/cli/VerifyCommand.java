@@ -49,13 +49,14 @@ final class VerifyCommand implements Command {
         flags.add("--quiet");
         Args a = Args.parse(args, values, flags, Map.of("-q", "--quiet"));
         SealedInput in = SealedInput.of(a.single(".tseal file or URI"), a);
+        String signedHeader = null; // with a key too, the chunks checked are the signed file's
         if (a.value("--signer").isPresent()) {
             Path file = in.localPath();
             if (file == null) {
                 throw new UsageException("--signer checks local files only (the signature lies beside the file)");
             }
             Signer signer = Signers.parse(a.value("--signer").orElseThrow());
-            signer.verify(file);
+            signedHeader = signer.verify(file);
             out.println("ok: " + in.name() + ": signed by " + signer.text()
                     + " (every byte of the file, " + ModelSigning.signaturePath(file).getFileName() + ")");
             if (!KeyOptions.present(a, "--")) {
@@ -65,12 +66,12 @@ final class VerifyCommand implements Command {
         TsealHeader header;
         try (KeySource key = in.key(a, err)) {
             // Authenticated before any field is used: an edited header is exit 1 here, never a parse error.
-            TsealFiles.Opened opened = in.open(key);
+            TsealFiles.Opened opened = in.open(key, signedHeader);
             header = opened.header();
             opened.store().close();
             long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();
             try (Progress progress = Progress.start("verify", total, a.flag("--quiet"), err)) {
-                in.verify(key, progress);
+                in.verify(key, signedHeader, progress);
             }
         }
         long total = header.tensors().stream().mapToLong(e -> e.info().byteSize()).sum();

@@ -99,6 +99,18 @@ class Pkcs11CommandsTest {
     }
 
     @Test
+    void handingAFileToRecipientsRemovesTheWrappedKeyItNoLongerUses() throws IOException {
+        Path id = dir.resolve("alice.id");
+        var k = run("keygen", "--recipient-key", "--out", id.toString());
+        assertEquals(0, k.code(), k.err());
+        String[] lines = k.out().strip().split("\n");
+        var r = run("rekey", sealed.toString(), "--key", uri, "--add-recipient", lines[lines.length - 1], "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, run("verify", sealed.toString(), "--identity", id.toString(), "--quiet").code());
+        assertFalse(Files.exists(dir.resolve("m.tseal.p11key")), "the token's wrapped key opens nothing now: removed");
+    }
+
+    @Test
     void aChangedWrappedKeyIsExitOneAndAMissingOneIsExitTwo() throws IOException {
         Path wrapped = dir.resolve("m.tseal.p11key");
         String json = Files.readString(wrapped);

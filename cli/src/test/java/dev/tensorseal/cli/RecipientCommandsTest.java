@@ -58,6 +58,21 @@ class RecipientCommandsTest {
     }
 
     @Test
+    void aKeyOrIdentityFileGivenAsARecipientIsAClearUsageErrorThatEchoesNothing() throws IOException {
+        Path sealed = dir.resolve("m.tseal");
+        Path hexKey = Files.writeString(dir.resolve("key.hex"), "8f3a9c1d2e4b5a6978c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6\n");
+        FileCommandsTest.Result r = run("seal", model.toString(), "-o", sealed.toString(), "--recipient", hexKey.toString());
+        assertOneLineError(r, 2, "not a recipient public key");
+        assertFalse(r.err().contains("8f3a9c1d"), r.err());
+        byte[] binary = new byte[48]; // as an identity file's key bytes, which are rarely UTF-8 (0xFF never is)
+        java.util.Arrays.fill(binary, (byte) 0xFF);
+        Path notText = Files.write(dir.resolve("binary.id"), binary);
+        r = run("seal", model.toString(), "-o", sealed.toString(), "--recipient", notText.toString());
+        assertOneLineError(r, 2, "not a text file");
+        assertFalse(Files.exists(sealed), "nothing written");
+    }
+
+    @Test
     void sealedToTwoRecipientsOpensWithEitherIdentityAndNotWithAThird() throws IOException {
         Path sealed = dir.resolve("m.tseal");
         Path pubFile = Files.writeString(dir.resolve("bob.pub"), "# bob\n" + bobPub + "\n");
@@ -116,7 +131,7 @@ class RecipientCommandsTest {
         Path sealed = dir.resolve("m.tseal");
         assertEquals(0, run("keygen", "--out", key.toString()).code());
         assertEquals(0, run("seal", model.toString(), "-o", sealed.toString(), "--key-file", key.toString()).code());
-        assertOneLineError(run("verify", sealed.toString(), "--identity", alice.toString()), 2, "recipient identity");
+        assertOneLineError(run("verify", sealed.toString(), "--identity", alice.toString()), 1, "recipient identity");
         assertEquals(0, run("rekey", sealed.toString(), "--key-file", key.toString(), "--add-recipient", alicePub).code());
         assertEquals(0, run("verify", sealed.toString(), "--identity", alice.toString()).code());
         assertOneLineError(run("verify", sealed.toString(), "--key-file", key.toString()), 1, "wrong key");

@@ -76,6 +76,11 @@ public final class LoadedKey implements KeySource {
         }
     }
 
+    /** Whether the key is still to come from a header-bound source (a recipient identity), which needs a recipient list. */
+    public synchronized boolean awaitsHeader() {
+        return key == null && !closed && pending instanceof dev.tensorseal.internal.keys.HeaderBoundKeySource;
+    }
+
     /** The key a header-bound source opened (its recipients are what a save of the store writes), or null. */
     public synchronized KeySource boundOrigin() {
         return bound;

@@ -25,8 +25,10 @@ public final class RecipientKey {
         String t = text.strip();
         int dash = t.indexOf('-', PREFIX.length());
         if (!t.startsWith(PREFIX) || dash < 0) {
+            // Text without the prefix is not echoed: a key file's hex or a passphrase given here by mistake is a secret.
             throw new UnsupportedParameterException("not a recipient public key: expected " + PREFIX
-                    + "SUITE-BASE64URL (as tensorseal keygen --recipient-key prints), got " + preview(t));
+                    + "SUITE-BASE64URL (as tensorseal keygen --recipient-key prints), got "
+                    + (t.startsWith(PREFIX) ? preview(t) : t.length() + " characters that do not start with " + PREFIX));
         }
         HpkeSuite suite = HpkeSuite.named(t.substring(PREFIX.length(), dash));
         byte[] key;

@@ -46,9 +46,12 @@ public final class ModelSigning {
      * Checks {@code file} against its signature under {@code signer}: the bundle's signature first, then the signed
      * statement's digest against every byte of the file.
      *
+     * @return the header digest (SHA-256 of header and MAC, as {@code TsealReader.headerDigest}) of the bytes that
+     *         were checked, for an open to pin: the file can be replaced after this returns; null when the file
+     *         is too short for the header its bytes 12..15 declare (a signed file that is not a sealed one)
      * @throws IntegrityException when the signature is missing, another key's, or does not match the file
      */
-    public static void verify(Path file, PublicKey signer) throws IOException {
+    public static byte[] verify(Path file, PublicKey signer) throws IOException {
         Path sig = signaturePath(file);
         if (!Files.exists(sig, LinkOption.NOFOLLOW_LINKS)) {
             throw new IntegrityException(file.getFileName() + " is not signed (no " + sig.getFileName() + " beside it)");
@@ -65,6 +68,8 @@ public final class ModelSigning {
             throw new IntegrityException(file.getFileName() + " is not signed (no " + sig.getFileName() + " beside it)");
         }
         byte[] statement = SignatureBundle.verify(bundle, signer);
-        ModelStatement.check(statement, FileSha256.of(file));
+        FileSha256.Digests digests = FileSha256.read(file);
+        ModelStatement.check(statement, digests.fileSha256());
+        return digests.headerDigest();
     }
 }

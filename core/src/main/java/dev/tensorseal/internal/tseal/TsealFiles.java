@@ -76,7 +76,19 @@ public final class TsealFiles {
      */
     public static Opened open(Path file, StoreConfig config) throws IOException {
         try (LoadedKey once = LoadedKey.of(config.keySource())) {
-            return open(TsealReader.open(file, once, Arena.ofAuto()), config, once);
+            return open(TsealReader.open(file, once, Arena.ofAuto(), null), config, once);
+        }
+    }
+
+    /**
+     * As {@link #open(Path, StoreConfig)}, only if the header (and its MAC) read is the one whose SHA-256 is
+     * {@code headerDigest} (a signature check's, {@link TsealReader#headerDigest}): checked before the key source
+     * is asked, on the one open of the file every later read goes through, so a file put in this one's place
+     * after the digest was taken is refused.
+     */
+    public static Opened open(Path file, StoreConfig config, byte[] headerDigest) throws IOException {
+        try (LoadedKey once = LoadedKey.onFirstUse(config.keySource())) {
+            return open(TsealReader.open(file, once, Arena.ofAuto(), headerDigest.clone()), config, once);
         }
     }
 
@@ -278,7 +290,14 @@ public final class TsealFiles {
      */
     public static void verify(Path in, KeySource key, LongConsumer progress) throws IOException {
         try (LoadedKey once = LoadedKey.of(key)) { // asked once for the header and the store
-            verify(TsealReader.open(in, once, Arena.ofAuto()), key, once, progress);
+            verify(TsealReader.open(in, once, Arena.ofAuto(), null), key, once, progress);
+        }
+    }
+
+    /** As {@link #verify(Path, KeySource, LongConsumer)}, pinned to a header as {@link #open(Path, StoreConfig, byte[])} is. */
+    public static void verify(Path in, KeySource key, byte[] headerDigest, LongConsumer progress) throws IOException {
+        try (LoadedKey once = LoadedKey.onFirstUse(key)) { // asked after the header digest matched
+            verify(TsealReader.open(in, once, Arena.ofAuto(), headerDigest.clone()), key, once, progress);
         }
     }
 

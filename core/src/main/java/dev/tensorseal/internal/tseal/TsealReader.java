@@ -72,12 +72,20 @@ public final class TsealReader {
 
     /** Authenticates the header under {@code key} and maps the file into {@code arena} (which must outlive the store). */
     public static Opened open(Path path, KeySource key, Arena arena) throws IOException {
+        return open(path, key, arena, null);
+    }
+
+    /**
+     * As {@link #open(Path, KeySource, Arena)}; a non-null {@code pinnedDigest} must be the {@link #headerDigest} of
+     * the header read, checked before {@code key} is asked for anything.
+     */
+    public static Opened open(Path path, KeySource key, Arena arena, byte[] pinnedDigest) throws IOException {
         // One open of the file: the header, the mapping and every later pread of a chunk see the same file, even
         // if the path is renamed over meanwhile (the channel is opened through /proc/self/fd of the pread file).
         dev.tensorseal.internal.safetensors.SafetensorsFile.requireRegular(path); // a FIFO would block the open
         PositionalFile pread = PositionalFile.open(path).orElse(null);
         try {
-            return open(path, pread == null ? path : pread.path(), pread, key, arena);
+            return open(path, pread == null ? path : pread.path(), pread, key, arena, pinnedDigest);
         } catch (IOException | RuntimeException | Error e) {
             if (pread != null) {
                 pread.close();
@@ -86,17 +94,23 @@ public final class TsealReader {
         }
     }
 
-    private static Opened open(Path path, Path same, PositionalFile pread, KeySource key, Arena arena) throws IOException {
+    private static Opened open(Path path, Path same, PositionalFile pread, KeySource key, Arena arena, byte[] pinnedDigest)
+            throws IOException {
         String source = path.getFileName().toString();
         try (FileChannel ch = FileChannel.open(same, StandardOpenOption.READ)) {
             ByteBuffer region = readRegion(ch, path);
             ByteBuffer macStored = ByteBuffer.allocate(TsealHeader.MAC_BYTES);
             readFully(ch, macStored, region.remaining());
+            byte[] digest = headerDigest(region, macStored.array());
+            if (pinnedDigest != null && !java.security.MessageDigest.isEqual(digest, pinnedDigest)) {
+                throw new IntegrityException(source + ": the header is not the one that was checked (its digest differs):"
+                        + " the file was replaced or changed after its signature was verified");
+            }
             long size = ch.size();
             TsealHeader header = authenticate(region, macStored.array(), size, source, key);
             MemorySegment map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return new Opened(header, snapshot(header, region.remaining(), map, source), map, new MappedSource(source, map, pread),
-                    headerDigest(region, macStored.array()));
+                    digest);
         }
     }
 
@@ -109,6 +123,12 @@ public final class TsealReader {
         if (prefix.recipients() && key instanceof LoadedKey once) {
             // A recipient identity's key is the master secret its entry opens; it is then checked as any key is.
             once.bindToHeader(TsealHeader.recipientsOf(region, source), prefix.fileId(), source);
+        } else if (key instanceof LoadedKey once && once.awaitsHeader()) {
+            // The kind is not authenticated yet: one flipped bit turns a recipients file into one "under a key", so
+            // an identity here is a wrong key (exit 1), as a key is on a file sealed to recipients.
+            throw new IntegrityException(source + ": wrong key: " + key.description() + " is a recipient identity, but the"
+                    + " header says the file is sealed under a " + (prefix.kdf() == null ? "key" : "passphrase")
+                    + ", not to recipients (or the header was changed)");
         }
         try (FileKeys keys = new FileKeys(key, prefix.fileId(), prefix.keyCheckSalt())) {
             if (!keys.keyCheckMatches(prefix.keyCheck())) {
