@@ -4,6 +4,7 @@ import dev.tensorseal.UnsupportedParameterException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HexFormat;
 
 /**
  * An RFC 7512 {@code pkcs11:} URI naming a token's secret key: path attributes {@code token}, {@code serial},
@@ -70,23 +71,25 @@ public record Pkcs11Uri(Path module, String token, String serial, String object,
         if (eq <= 0) {
             throw new UnsupportedParameterException("pkcs11: URI attribute '" + attr + "' is not name=value");
         }
-        return new String[] {attr.substring(0, eq), decode(attr.substring(eq + 1))};
+        String name = attr.substring(0, eq);
+        return new String[] {name, decode(name, attr.substring(eq + 1))};
     }
 
-    /** RFC 3986 percent-decoding, UTF-8. */
-    private static String decode(String s) {
+    /**
+     * RFC 3986 percent-decoding, UTF-8. An error names the attribute, never its value: that may be a PIN
+     * ({@code pin-value}, refused only once decoded).
+     */
+    private static String decode(String name, String s) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    throw new UnsupportedParameterException("pkcs11: URI has a truncated %-escape in '" + s + "'");
+                // Two ASCII hex digits: Integer.parseInt would also take a sign ("%-1", "%+A") or other scripts' digits.
+                if (i + 2 >= s.length() || !HexFormat.isHexDigit(s.charAt(i + 1)) || !HexFormat.isHexDigit(s.charAt(i + 2))) {
+                    throw new UnsupportedParameterException("pkcs11: URI attribute '" + name
+                            + "' has a %-escape that is not two hex digits");
                 }
-                try {
-                    out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
-                } catch (NumberFormatException e) {
-                    throw new UnsupportedParameterException("pkcs11: URI has a bad %-escape in '" + s + "'");
-                }
+                out.write(HexFormat.fromHexDigit(s.charAt(i + 1)) << 4 | HexFormat.fromHexDigit(s.charAt(i + 2)));
                 i += 2;
             } else {
                 out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));

@@ -41,4 +41,21 @@ class Pkcs11UriTest {
         assertThrows(UnsupportedParameterException.class, () -> Pkcs11Uri.parse("pkcs11:object=k;type=private?module-path=/m.so", null));
         assertThrows(UnsupportedParameterException.class, () -> Pkcs11Uri.parse("file:/x", null));
     }
+
+    @Test
+    void aBadEscapeIsRefusedWithoutEchoingTheValueAPinValueIncluded() {
+        for (String pin : new String[] {"12%4", "1234%zz", "98%"}) {
+            UnsupportedParameterException e = assertThrows(UnsupportedParameterException.class,
+                    () -> Pkcs11Uri.parse("pkcs11:object=k?module-path=/m.so&pin-value=" + pin, null));
+            assertTrue(e.getMessage().contains("'pin-value'"), e.getMessage());
+            assertTrue(!e.getMessage().contains(pin.substring(0, 2)), "the PIN is not echoed: " + e.getMessage());
+        }
+        // A sign is not a hex digit: Integer.parseInt("-1", 16) would decode "%-1" to the byte 0xFF.
+        for (String escape : new String[] {"%-1", "%+A", "%\u0663\u0663"} /* Arabic-Indic digits */) {
+            String object = "k" + escape;
+            assertThrows(UnsupportedParameterException.class,
+                    () -> Pkcs11Uri.parse("pkcs11:object=" + object + "?module-path=/m.so", null), object);
+        }
+        assertEquals("k\u00ff", Pkcs11Uri.parse("pkcs11:object=k%C3%BF?module-path=/m.so", null).object());
+    }
 }
