@@ -64,7 +64,9 @@ final class Prefetch implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param ranges file ranges [from, to) in the order they will be read; overlaps with earlier ones are left out
+     * @param ranges     file ranges [from, to, block bytes) in the order they will be read, each cut into blocks of its
+     *                   size (at most {@code blockBytes}); overlaps with earlier ones are left out
+     * @param blockBytes the largest block: the size of each block buffer
      */
     Prefetch(String name, List<long[]> ranges, long blockBytes, long windowBytes, int threads, Fetcher fetcher) {
         this.name = name;
@@ -72,8 +74,9 @@ final class Prefetch implements AutoCloseable {
         this.windowBytes = Math.max(windowBytes, blockBytes);
         this.fetcher = fetcher;
         for (long[] r : ranges) {
-            for (long at = r[0]; at < r[1]; at += blockBytes) {
-                add(new Block(at, Math.min(r[1], at + blockBytes)));
+            long step = Math.min(blockBytes, Math.max(1, r[2]));
+            for (long at = r[0]; at < r[1]; at += step) {
+                add(new Block(at, Math.min(r[1], at + step)));
             }
         }
         for (int i = 0; i < threads; i++) {
@@ -102,6 +105,7 @@ final class Prefetch implements AutoCloseable {
                 while (true) {
                     b = nextPending();
                     if (closed || b == null) {
+                        notify(); // passed on: the next waiting fetcher finds the same and ends too
                         return;
                     }
                     if (heldBytes == 0 || heldBytes + b.bytes() <= windowBytes) {
@@ -117,6 +121,10 @@ final class Prefetch implements AutoCloseable {
                 b.buffer = takeBuffer();
                 heldBytes += b.bytes();
                 next++;
+                Block after = nextPending();
+                if (after != null && heldBytes + after.bytes() <= windowBytes) {
+                    notify(); // room for one more: wake the next fetcher (one at a time, see release)
+                }
             }
             try {
                 fetcher.fetch(b.from, b.buffer.asSlice(0, b.bytes()), name + ": bytes " + b.from + ".." + b.to + " (read ahead)");
@@ -140,8 +148,7 @@ final class Prefetch implements AutoCloseable {
         if (state == State.FAILED) {
             release(b);
         }
-        b.done.complete(null);
-        notifyAll();
+        b.done.complete(null); // fetchers wait only for room in the window: release tells them, not this
     }
 
     /**
@@ -156,6 +163,7 @@ final class Prefetch implements AutoCloseable {
             CompletableFuture<Void> inFlight = null;
             List<Block> ready = new ArrayList<>();
             List<long[]> rest = new ArrayList<>();
+            boolean dropped = false;
             synchronized (this) {
                 if (closed) {
                     return List.of(new long[] {offset, end}); // a scope that ended: the reader fetches it all
@@ -179,6 +187,7 @@ final class Prefetch implements AutoCloseable {
                         ready.add(b);
                     } else {
                         b.state = State.DROPPED; // the reader fetches it: fetching it ahead too would be a waste
+                        dropped = true;
                         addRange(rest, a, uncovered);
                     }
                 }
@@ -186,7 +195,9 @@ final class Prefetch implements AutoCloseable {
                     if (uncovered < end) {
                         addRange(rest, uncovered, end);
                     }
-                    notifyAll(); // dropped blocks may let a fetcher move on
+                    if (dropped) {
+                        notify(); // the next pending block may be a smaller one that fits the window
+                    }
                 }
             }
             if (inFlight != null) {
@@ -228,7 +239,6 @@ final class Prefetch implements AutoCloseable {
                     if (b.consumed >= b.bytes() && b.copying == 0 && b.state == State.DONE) {
                         b.state = State.DROPPED; // read whole: its memory goes to the next block
                         release(b);
-                        notifyAll();
                     }
                 }
             }
@@ -252,12 +262,17 @@ final class Prefetch implements AutoCloseable {
         return b == null ? Arena.ofAuto().allocate(blockBytes, 64) : b;
     }
 
+    /**
+     * Gives {@code b}'s share of the window back and wakes one fetcher: all wait for the same next block, so
+     * waking them all per block (as notifyAll did) cost a load one futile wake-up per fetcher per block.
+     */
     private void release(Block b) {
         heldBytes -= b.bytes();
         if (b.copying == 0 && b.buffer != null) {
             freeBuffers.push(b.buffer);
         }
         b.buffer = null;
+        notify();
     }
 
     /** Stops fetching ahead: requests in flight are cancelled (their threads interrupted). Idempotent. */
