@@ -13,7 +13,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Read-ahead for a whole-model load: the planned file ranges (every tensor to be read, in the order it will be
- * read) cut into blocks of one request each, fetched in plan order by a few threads, with at most
+ * read) cut into blocks of one request each (the runs of whole chunks a tensor's lanes read, so each of their reads
+ * takes one whole block), fetched in plan order by a few threads, with at most
  * {@code windowBytes} fetched and not yet read. Requests thus stay in flight across tensor boundaries instead of
  * draining at the end of each tensor. A reader takes what it asks for from the blocks: it waits for a block in
  * flight, copies a fetched one, and fetches itself what no block holds yet (that block is then dropped from the
