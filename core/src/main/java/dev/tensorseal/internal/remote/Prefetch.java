@@ -21,7 +21,8 @@ import java.util.concurrent.ExecutionException;
  * plan), so a reader never waits on the window and reading out of plan order only costs the read-ahead.
  *
  * <p>Blocks are this process's own memory, each filled by one response and only read once complete; the reader
- * copies into its lane's private buffer, where the chunk is authenticated, as for any read.
+ * copies into its lane's private buffer, where the chunk is authenticated, as for any read, or where its read is
+ * exactly one block, takes the block's buffer as its private buffer and gives its own for the next block.
  */
 final class Prefetch implements AutoCloseable {
     /** Fetches {@code dst.byteSize()} bytes from {@code offset} (retried, counted) or throws naming {@code what}. */
@@ -207,6 +208,36 @@ final class Prefetch implements AutoCloseable {
             }
             copy(ready, offset, end, dst);
             return rest;
+        }
+    }
+
+    /**
+     * The buffer of the block that is exactly file bytes {@code from..to}, once fetched, in exchange for {@code spare}
+     * (at least a block's size, which the next block is fetched into); null where no such block is fetched or in
+     * flight, or it failed: the caller then reads them as any read ({@link #take}). The returned buffer was filled by
+     * the block's one completed response and is the caller's alone from then on.
+     */
+    MemorySegment exchange(long from, long to, MemorySegment spare) {
+        while (true) {
+            CompletableFuture<Void> inFlight;
+            synchronized (this) {
+                Block b = byOffset.get(from);
+                if (closed || b == null || b.to != to || spare.byteSize() < blockBytes) {
+                    return null;
+                }
+                if (b.state == State.DONE && b.copying == 0 && b.consumed == 0) {
+                    MemorySegment mine = b.buffer;
+                    b.buffer = spare;
+                    b.state = State.DROPPED;
+                    release(b); // spare goes to the next block
+                    return mine;
+                }
+                if (b.state != State.ISSUED) {
+                    return null;
+                }
+                inFlight = b.done;
+            }
+            await(inFlight);
         }
     }
 

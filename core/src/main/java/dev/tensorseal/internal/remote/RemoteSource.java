@@ -156,6 +156,18 @@ public final class RemoteSource implements ChunkSource {
         }
     }
 
+    @Override
+    public MemorySegment readRun(long fileOffset, long bytes, MemorySegment run, String tensor, long chunk) {
+        Prefetch p = prefetch;
+        MemorySegment block = p == null || !run.isAccessibleBy(ANOTHER_THREAD) ? null
+                : p.exchange(fileOffset, fileOffset + bytes, run);
+        if (block != null) {
+            return block;
+        }
+        read(fileOffset, bytes, run, 0, tensor, chunk);
+        return run;
+    }
+
     /** One range request (retried) of {@code dst.byteSize()} bytes from {@code fileOffset}, within the concurrency. */
     private void fetch(long fileOffset, MemorySegment dst, String what) {
         try {

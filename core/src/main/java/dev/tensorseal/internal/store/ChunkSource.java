@@ -61,6 +61,17 @@ public interface ChunkSource extends AutoCloseable {
         return segment.address() - range().address();
     }
 
+    /**
+     * Bytes {@code fileOffset..fileOffset+bytes} into {@code run} from its byte 0, as {@link #read}, and returns
+     * {@code run}; or returns another buffer, at least as large and the caller's alone from then on, that already
+     * holds them, keeping {@code run} in exchange (a remote read-ahead's block: the lane's private copy without a
+     * copy).
+     */
+    default MemorySegment readRun(long fileOffset, long bytes, MemorySegment run, String tensor, long chunk) {
+        read(fileOffset, bytes, run, 0, tensor, chunk);
+        return run;
+    }
+
     /** Copies {@code chunk}, a slice of {@link #range()}, into {@code target} at {@code targetOffset}. */
     default void copy(MemorySegment chunk, MemorySegment target, long targetOffset, String tensor, long chunkIndex) {
         read(offsetOf(chunk), chunk.byteSize(), target, targetOffset, tensor, chunkIndex);
