@@ -127,9 +127,11 @@ class ReadAheadTest {
             try (TensorView v = store.read("big")) {
                 assertArrayEquals(served.model.plaintext().get("big"), v.toByteArray());
             }
-            // Count-driven: "mid" (200 KiB, one request) is fetched without being read; the deadline is a hang guard.
-            assertTrue(FaultProxy.await(() -> served.server.served().stream().anyMatch(s -> s.from() == mid[0]),
-                    HANG_GUARD_SECONDS), "the read-ahead fetched the next tensor: " + served.server.served());
+            // Count-driven: "mid" (200 KiB: 4 chunks, one request each, spread over the 4 in flight) is fetched
+            // whole without being read; the deadline is a hang guard.
+            assertTrue(FaultProxy.await(() -> served.server.served().stream().filter(s -> s.from() >= mid[0] && s.to() <= mid[1])
+                    .mapToLong(s -> s.to() - s.from()).sum() == mid[1] - mid[0], HANG_GUARD_SECONDS),
+                    "the read-ahead fetched the next tensor: " + served.server.served());
             served.server.clearServed();
             try (TensorView v = store.read("mid")) {
                 assertArrayEquals(served.model.plaintext().get("mid"), v.toByteArray());
