@@ -88,6 +88,37 @@ class ReadAheadTest {
         }
     }
 
+    /**
+     * The requests of a whole "big" (24 chunks of 64 KiB + tag) with read-ahead: its blocks are runs of whole
+     * chunks from its first, as its lanes read them (3 chunks: the most a 256 KiB request holds), so each lane's
+     * read takes exactly one block, fetched ahead or by the lane itself. Blocks of exactly 256 KiB straddled the
+     * lanes' runs: reads waited for two blocks, copied parts of each, and fetched the rest themselves.
+     */
+    @Test
+    void aWholeTensorIsFetchedInRunsOfWholeChunksThatEachReadTakesWhole() {
+        long[] big = served.model.extent("big");
+        long run = 3 * stride("big");
+        List<long[]> expected = new java.util.ArrayList<>();
+        for (long at = big[0]; at < big[1]; at += run) {
+            expected.add(new long[] {at, Math.min(big[1], at + run)});
+        }
+        try (TensorStore store = served.open(served.uri(), options().build())) {
+            served.server.clearServed();
+            try (ReadAhead ahead = ReadAhead.of(store, List.of("big"), 4L << 20); TensorView v = store.read("big")) {
+                assertArrayEquals(served.model.plaintext().get("big"), v.toByteArray());
+            }
+            List<long[]> ranges = served.server.served().stream().sorted(Comparator.comparingLong(RangeServer.Served::from))
+                    .map(s -> new long[] {s.from(), s.to()}).toList();
+            assertEquals(expected.stream().map(java.util.Arrays::toString).toList(),
+                    ranges.stream().map(java.util.Arrays::toString).toList(), "one request per run of 3 whole chunks");
+        }
+    }
+
+    private long stride(String tensor) {
+        return served.model.header().tensors().stream().filter(t -> t.info().name().equals(tensor)).findFirst()
+                .orElseThrow().strideBytes();
+    }
+
     @Test
     void theNextTensorIsFetchedBeforeItIsReadAndThenNotAgain() throws Exception {
         long[] mid = served.model.extent("mid");
@@ -96,9 +127,11 @@ class ReadAheadTest {
             try (TensorView v = store.read("big")) {
                 assertArrayEquals(served.model.plaintext().get("big"), v.toByteArray());
             }
-            // Count-driven: "mid" (200 KiB, one request) is fetched without being read; the deadline is a hang guard.
-            assertTrue(FaultProxy.await(() -> served.server.served().stream().anyMatch(s -> s.from() == mid[0]),
-                    HANG_GUARD_SECONDS), "the read-ahead fetched the next tensor: " + served.server.served());
+            // Count-driven: "mid" (200 KiB: 4 chunks, one request each, spread over the 4 in flight) is fetched
+            // whole without being read; the deadline is a hang guard.
+            assertTrue(FaultProxy.await(() -> served.server.served().stream().filter(s -> s.from() >= mid[0] && s.to() <= mid[1])
+                    .mapToLong(s -> s.to() - s.from()).sum() == mid[1] - mid[0], HANG_GUARD_SECONDS),
+                    "the read-ahead fetched the next tensor: " + served.server.served());
             served.server.clearServed();
             try (TensorView v = store.read("mid")) {
                 assertArrayEquals(served.model.plaintext().get("mid"), v.toByteArray());
@@ -117,14 +150,17 @@ class ReadAheadTest {
     }
 
     private void windowBounds(TensorStore store, long window) throws Exception {
+        long block = 3 * stride("big"); // "big"'s blocks: 3 whole chunks, the most a request holds; 8 of them
+        long filled = window / block * block;
         try (ReadAhead ahead = ReadAhead.of(store, List.of("big", "mid", "small"), window)) {
-            assertTrue(FaultProxy.await(() -> fetched() >= window, HANG_GUARD_SECONDS), "the read-ahead fills its window");
+            assertTrue(FaultProxy.await(() -> fetched() >= filled, HANG_GUARD_SECONDS), "the read-ahead fills its window");
             // Reading "small" directly (it is past the window) is a fence: the read-ahead had its chance to overrun.
             try (TensorView v = store.read("small")) {
                 assertArrayEquals(served.model.plaintext().get("small"), v.toByteArray());
             }
             long small = served.model.extent("small")[1] - served.model.extent("small")[0];
-            assertEquals(window + small, fetched(), "a window of bytes ahead, then only what was read: " + served.server.served());
+            assertEquals(filled + small, fetched(), "the window's worth of blocks ahead, then only what was read: "
+                    + served.server.served());
             for (String name : ahead.order()) { // reading on frees the window: the rest arrives, the load completes
                 try (TensorView v = store.read(name)) {
                     assertArrayEquals(served.model.plaintext().get(name), v.toByteArray(), name);

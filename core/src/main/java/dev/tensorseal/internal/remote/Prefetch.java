@@ -13,14 +13,16 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Read-ahead for a whole-model load: the planned file ranges (every tensor to be read, in the order it will be
- * read) cut into blocks of one request each, fetched in plan order by a few threads, with at most
+ * read) cut into blocks of one request each (the runs of whole chunks a tensor's lanes read, so each of their reads
+ * takes one whole block), fetched in plan order by a few threads, with at most
  * {@code windowBytes} fetched and not yet read. Requests thus stay in flight across tensor boundaries instead of
  * draining at the end of each tensor. A reader takes what it asks for from the blocks: it waits for a block in
  * flight, copies a fetched one, and fetches itself what no block holds yet (that block is then dropped from the
  * plan), so a reader never waits on the window and reading out of plan order only costs the read-ahead.
  *
  * <p>Blocks are this process's own memory, each filled by one response and only read once complete; the reader
- * copies into its lane's private buffer, where the chunk is authenticated, as for any read.
+ * copies into its lane's private buffer, where the chunk is authenticated, as for any read, or where its read is
+ * exactly one block, takes the block's buffer as its private buffer and gives its own for the next block.
  */
 final class Prefetch implements AutoCloseable {
     /** Fetches {@code dst.byteSize()} bytes from {@code offset} (retried, counted) or throws naming {@code what}. */
@@ -64,7 +66,9 @@ final class Prefetch implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param ranges file ranges [from, to) in the order they will be read; overlaps with earlier ones are left out
+     * @param ranges     file ranges [from, to, block bytes) in the order they will be read, each cut into blocks of its
+     *                   size (at most {@code blockBytes}); overlaps with earlier ones are left out
+     * @param blockBytes the largest block: the size of each block buffer
      */
     Prefetch(String name, List<long[]> ranges, long blockBytes, long windowBytes, int threads, Fetcher fetcher) {
         this.name = name;
@@ -72,8 +76,9 @@ final class Prefetch implements AutoCloseable {
         this.windowBytes = Math.max(windowBytes, blockBytes);
         this.fetcher = fetcher;
         for (long[] r : ranges) {
-            for (long at = r[0]; at < r[1]; at += blockBytes) {
-                add(new Block(at, Math.min(r[1], at + blockBytes)));
+            long step = Math.min(blockBytes, Math.max(1, r[2]));
+            for (long at = r[0]; at < r[1]; at += step) {
+                add(new Block(at, Math.min(r[1], at + step)));
             }
         }
         for (int i = 0; i < threads; i++) {
@@ -102,6 +107,7 @@ final class Prefetch implements AutoCloseable {
                 while (true) {
                     b = nextPending();
                     if (closed || b == null) {
+                        notify(); // passed on: the next waiting fetcher finds the same and ends too
                         return;
                     }
                     if (heldBytes == 0 || heldBytes + b.bytes() <= windowBytes) {
@@ -117,6 +123,10 @@ final class Prefetch implements AutoCloseable {
                 b.buffer = takeBuffer();
                 heldBytes += b.bytes();
                 next++;
+                Block after = nextPending();
+                if (after != null && heldBytes + after.bytes() <= windowBytes) {
+                    notify(); // room for one more: wake the next fetcher (one at a time, see release)
+                }
             }
             try {
                 fetcher.fetch(b.from, b.buffer.asSlice(0, b.bytes()), name + ": bytes " + b.from + ".." + b.to + " (read ahead)");
@@ -140,8 +150,7 @@ final class Prefetch implements AutoCloseable {
         if (state == State.FAILED) {
             release(b);
         }
-        b.done.complete(null);
-        notifyAll();
+        b.done.complete(null); // fetchers wait only for room in the window: release tells them, not this
     }
 
     /**
@@ -156,6 +165,7 @@ final class Prefetch implements AutoCloseable {
             CompletableFuture<Void> inFlight = null;
             List<Block> ready = new ArrayList<>();
             List<long[]> rest = new ArrayList<>();
+            boolean dropped = false;
             synchronized (this) {
                 if (closed) {
                     return List.of(new long[] {offset, end}); // a scope that ended: the reader fetches it all
@@ -179,6 +189,7 @@ final class Prefetch implements AutoCloseable {
                         ready.add(b);
                     } else {
                         b.state = State.DROPPED; // the reader fetches it: fetching it ahead too would be a waste
+                        dropped = true;
                         addRange(rest, a, uncovered);
                     }
                 }
@@ -186,7 +197,9 @@ final class Prefetch implements AutoCloseable {
                     if (uncovered < end) {
                         addRange(rest, uncovered, end);
                     }
-                    notifyAll(); // dropped blocks may let a fetcher move on
+                    if (dropped) {
+                        notify(); // the next pending block may be a smaller one that fits the window
+                    }
                 }
             }
             if (inFlight != null) {
@@ -195,6 +208,36 @@ final class Prefetch implements AutoCloseable {
             }
             copy(ready, offset, end, dst);
             return rest;
+        }
+    }
+
+    /**
+     * The buffer of the block that is exactly file bytes {@code from..to}, once fetched, in exchange for {@code spare}
+     * (at least a block's size, which the next block is fetched into); null where no such block is fetched or in
+     * flight, or it failed: the caller then reads them as any read ({@link #take}). The returned buffer was filled by
+     * the block's one completed response and is the caller's alone from then on.
+     */
+    MemorySegment exchange(long from, long to, MemorySegment spare) {
+        while (true) {
+            CompletableFuture<Void> inFlight;
+            synchronized (this) {
+                Block b = byOffset.get(from);
+                if (closed || b == null || b.to != to || spare.byteSize() < blockBytes) {
+                    return null;
+                }
+                if (b.state == State.DONE && b.copying == 0 && b.consumed == 0) {
+                    MemorySegment mine = b.buffer;
+                    b.buffer = spare;
+                    b.state = State.DROPPED;
+                    release(b); // spare goes to the next block
+                    return mine;
+                }
+                if (b.state != State.ISSUED) {
+                    return null;
+                }
+                inFlight = b.done;
+            }
+            await(inFlight);
         }
     }
 
@@ -228,7 +271,6 @@ final class Prefetch implements AutoCloseable {
                     if (b.consumed >= b.bytes() && b.copying == 0 && b.state == State.DONE) {
                         b.state = State.DROPPED; // read whole: its memory goes to the next block
                         release(b);
-                        notifyAll();
                     }
                 }
             }
@@ -252,12 +294,17 @@ final class Prefetch implements AutoCloseable {
         return b == null ? Arena.ofAuto().allocate(blockBytes, 64) : b;
     }
 
+    /**
+     * Gives {@code b}'s share of the window back and wakes one fetcher: all wait for the same next block, so
+     * waking them all per block (as notifyAll did) cost a load one futile wake-up per fetcher per block.
+     */
     private void release(Block b) {
         heldBytes -= b.bytes();
         if (b.copying == 0 && b.buffer != null) {
             freeBuffers.push(b.buffer);
         }
         b.buffer = null;
+        notify();
     }
 
     /** Stops fetching ahead: requests in flight are cancelled (their threads interrupted). Idempotent. */

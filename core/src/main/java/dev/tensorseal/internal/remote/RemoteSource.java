@@ -44,7 +44,7 @@ public final class RemoteSource implements ChunkSource {
 
     /**
      * This source over {@code reserved}, sharing the object (and its closing); {@code extents} are the file ranges
-     * [from, to) of each tensor's chunks as opened, what {@link #readAhead} plans with.
+     * [from, to) of each tensor's chunks as opened and their stride (chunk and tag), what {@link #readAhead} plans with.
      */
     RemoteSource over(MemorySegment reserved, java.util.Map<String, long[]> extents) {
         return new RemoteSource(object, reserved, options, java.util.Map.copyOf(extents));
@@ -72,7 +72,10 @@ public final class RemoteSource implements ChunkSource {
         for (String t : tensors) {
             long[] e = extents.get(t);
             if (e != null) {
-                ranges.add(e);
+                // Blocks of whole chunks, cut from the tensor's first as its lanes cut their runs: one block per run.
+                long chunks = (e[1] - e[0] + e[2] - 1) / e[2];
+                ranges.add(new long[] {e[0], e[1],
+                    e[2] * ChunkSource.chunksPerRun(options.requestBytes(), e[2], chunks, options.concurrency())});
             }
         }
         Prefetch p = new Prefetch(object.name(), ranges, options.requestBytes(), windowBytes, options.concurrency(),
@@ -151,6 +154,18 @@ public final class RemoteSource implements ChunkSource {
         if (dst != slice) {
             slice.copyFrom(dst);
         }
+    }
+
+    @Override
+    public MemorySegment readRun(long fileOffset, long bytes, MemorySegment run, String tensor, long chunk) {
+        Prefetch p = prefetch;
+        MemorySegment block = p == null || !run.isAccessibleBy(ANOTHER_THREAD) ? null
+                : p.exchange(fileOffset, fileOffset + bytes, run);
+        if (block != null) {
+            return block;
+        }
+        read(fileOffset, bytes, run, 0, tensor, chunk);
+        return run;
     }
 
     /** One range request (retried) of {@code dst.byteSize()} bytes from {@code fileOffset}, within the concurrency. */

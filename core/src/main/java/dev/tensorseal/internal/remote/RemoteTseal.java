@@ -84,7 +84,7 @@ public final class RemoteTseal {
             MemorySegment reserved = AnonymousMemory.reserve(arena, f.sizeBytes());
             java.util.Map<String, long[]> extents = new java.util.HashMap<>();
             for (var e : header.tensors()) {
-                extents.put(e.info().name(), new long[] {e.dataOffsetBytes(), e.endBytes()});
+                extents.put(e.info().name(), new long[] {e.dataOffsetBytes(), e.endBytes(), e.strideBytes()});
             }
             RemoteSource source = f.source.over(reserved, extents);
             return new TsealReader.Opened(header, TsealReader.snapshot(header, f.headerBytes, reserved, name), reserved, source,

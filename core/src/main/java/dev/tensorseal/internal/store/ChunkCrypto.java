@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Seals and opens runs of chunks, chunk-parallel on the store's pool when a run is large. Each task
@@ -286,18 +287,8 @@ final class ChunkCrypto implements AutoCloseable {
         // CompletableFuture wait), so it gets as many lanes as reads it wants in flight.
         ChunkSource file = source;
         int lanes = file == null ? parallelism : Math.max(parallelism, file.concurrency());
-        int parts = Math.min(lanes, items);
-        List<Callable<Void>> calls = new ArrayList<>(parts);
-        for (int p = 0; p < parts; p++) {
-            int lo = (int) ((long) items * p / parts);
-            int hi = (int) ((long) items * (p + 1) / parts);
-            calls.add(() -> {
-                try (ChunkLane lane = new ChunkLane(this, meta)) {
-                    task.run(lane, lo, hi);
-                }
-                return null;
-            });
-        }
+        List<Callable<Void>> calls = file != null && file.runBytes() > 0 ? runsInOrder(meta, items, lanes, file, task)
+                : evenParts(meta, items, lanes, task);
         // Waits for every task even if this thread is interrupted (invokeAll would stop waiting and leave workers
         // sealing or writing plaintext into memory the caller is about to zero); the interrupt reaches the tasks.
         List<Future<Void>> futures = new ForkedRun().runAll(pool, calls);
@@ -313,6 +304,53 @@ final class ChunkCrypto implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** {@code items} cut into one contiguous part per lane. */
+    private List<Callable<Void>> evenParts(TensorMeta meta, int items, int lanes, RangeTask task) {
+        int parts = Math.min(lanes, items);
+        List<Callable<Void>> calls = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            int lo = (int) ((long) items * p / parts);
+            int hi = (int) ((long) items * (p + 1) / parts);
+            calls.add(() -> {
+                try (ChunkLane lane = new ChunkLane(this, meta)) {
+                    task.run(lane, lo, hi);
+                }
+                return null;
+            });
+        }
+        return calls;
+    }
+
+    /**
+     * {@code items} cut into runs of one request each ({@link ChunkSource#chunksPerRun}), at least one per request
+     * the source wants in flight where there are chunks enough, which the lanes take in
+     * order: a remote read's requests go out in file order, the order a read-ahead fetches its blocks in (one
+     * block per run, so each run is one copy of one block), and a lane that finishes early takes the next run
+     * instead of idling while the slowest part drains.
+     */
+    private List<Callable<Void>> runsInOrder(TensorMeta meta, int items, int lanes, ChunkSource file, RangeTask task) {
+        int step = ChunkSource.chunksPerRun(file.runBytes(), meta.plainBytes(0) + (long) DataKey.TAG_BYTES, items,
+                file.concurrency());
+        int runs = (int) ((items + (long) step - 1) / step);
+        int parts = Math.min(lanes, runs);
+        AtomicInteger next = new AtomicInteger();
+        List<Callable<Void>> calls = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            calls.add(() -> {
+                try (ChunkLane lane = new ChunkLane(this, meta)) {
+                    for (int r = next.getAndIncrement(); r < runs; r = next.getAndIncrement()) {
+                        task.run(lane, r * step, (int) Math.min(items, (long) (r + 1) * step));
+                    }
+                } catch (RuntimeException | Error e) {
+                    next.set(runs); // the read fails: the other lanes stop taking runs
+                    throw e;
+                }
+                return null;
+            });
+        }
+        return calls;
     }
 
     @Override

@@ -97,7 +97,7 @@ final class ChunkLane implements AutoCloseable {
             }
             runFrom = at;
             runTo = at; // empty until the read below completes: a failed read leaves no stale run
-            file.read(at, end - at, run, 0, meta.name(), chunk);
+            run = file.readRun(at, end - at, run, meta.name(), chunk);
             runTo = end;
         }
         return run.asSlice(at - runFrom, n);

@@ -32,6 +32,18 @@ public interface ChunkSource extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * How many chunks of {@code strideBytes} (chunk and tag) one read of {@code chunks} adjacent ones takes at a time:
+     * as many whole chunks as {@code runBytes} holds, or fewer where that spreads the read over {@code concurrency}
+     * requests; at least one. A whole-tensor read cuts its chunks into runs of this many from the first, and a
+     * read-ahead cuts its blocks the same way, so each run a lane reads is exactly one block.
+     */
+    static int chunksPerRun(long runBytes, long strideBytes, long chunks, int concurrency) {
+        long whole = runBytes / Math.max(1, strideBytes);
+        long spread = (chunks + Math.max(1, concurrency) - 1) / Math.max(1, concurrency);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.min(whole, spread)));
+    }
+
     /** How many reads are worth having in flight at once (more lanes than cores for a remote object). */
     default int concurrency() {
         return 1;
@@ -47,6 +59,17 @@ public interface ChunkSource extends AutoCloseable {
     /** The file offset of {@code segment}, a slice of {@link #range()}. */
     default long offsetOf(MemorySegment segment) {
         return segment.address() - range().address();
+    }
+
+    /**
+     * Bytes {@code fileOffset..fileOffset+bytes} into {@code run} from its byte 0, as {@link #read}, and returns
+     * {@code run}; or returns another buffer, at least as large and the caller's alone from then on, that already
+     * holds them, keeping {@code run} in exchange (a remote read-ahead's block: the lane's private copy without a
+     * copy).
+     */
+    default MemorySegment readRun(long fileOffset, long bytes, MemorySegment run, String tensor, long chunk) {
+        read(fileOffset, bytes, run, 0, tensor, chunk);
+        return run;
     }
 
     /** Copies {@code chunk}, a slice of {@link #range()}, into {@code target} at {@code targetOffset}. */
