@@ -111,20 +111,32 @@ final class RemoteBench {
         }
     }
 
+    /** Reads every tensor of {@code order} whole, as a model load reads them. */
+    private static void readWhole(TensorStore store, List<String> order) {
+        for (String name : order) {
+            long bytes = store.info(name).orElseThrow().byteSize();
+            try (TensorView v = store.read(name)) {
+                if (v.byteSize() != bytes) {
+                    throw new IllegalStateException("a view of " + v.byteSize() + " bytes for " + bytes);
+                }
+            }
+        }
+    }
+
     /** Open, then every tensor whole in file order, with or without {@link ReadAhead}; the nanoseconds it took. */
     private static long loadAll(URI uri, TensorStore.Builder settings, RemoteOptions options, boolean readAhead) {
         long t0 = System.nanoTime();
-        try (TensorStore store = SealedFile.open(uri, settings, options); ReadAhead ahead = ReadAhead.all(store)) {
-            if (!readAhead) {
-                ahead.close();
-            }
-            for (String name : ahead.order()) { // whole tensors, as a model load reads them
-                long bytes = store.info(name).orElseThrow().byteSize();
-                try (TensorView v = store.read(name)) {
-                    if (v.byteSize() != bytes) {
-                        throw new IllegalStateException("a view of " + v.byteSize() + " bytes for " + bytes);
-                    }
+        try (TensorStore store = SealedFile.open(uri, settings, options)) {
+            if (readAhead) {
+                try (ReadAhead ahead = ReadAhead.all(store)) {
+                    readWhole(store, ahead.order());
                 }
+            } else {
+                List<String> order;
+                try (ReadAhead ahead = ReadAhead.all(store)) { // only for the file order; stopped before any read
+                    order = ahead.order();
+                }
+                readWhole(store, order);
             }
         }
         return System.nanoTime() - t0;
